@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from explorer.core.errors import LookupFailed
+
 
 class Access(str, Enum):
     """Which product access a permission needs (rules section 4, decision 3)."""
@@ -175,14 +177,14 @@ EDIT_ISSUES = "EDIT_ISSUES"
 ADMINISTER = "ADMINISTER"
 
 
-class UnknownPermission(ValueError):
+class UnknownPermission(LookupFailed):
     """A permission name or key that is not in the catalogue."""
 
     def __init__(self, text: str, suggestions: list[str]):
         self.text = text
         self.suggestions = suggestions
         hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown permission {text!r}.{hint} (jira-perms permissions lists them all)")
+        super().__init__(f"unknown permission {text!r}.{hint} (jira-perms permissions lists them all)", tuple(suggestions))
 
 
 def _norm(text: str) -> str:

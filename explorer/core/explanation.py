@@ -75,7 +75,7 @@ class Check:
     passed: bool | None
     summary: str
     details: tuple[str, ...] = ()
-    children: tuple["Check", ...] = ()
+    children: tuple[Check, ...] = ()
     match: Match | None = None  # for grant-like lines
     grant_id: str | None = None
     holder_type: str | None = None

@@ -11,10 +11,10 @@ Each fact the sync may fail to read carries its completeness in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
-from typing import Mapping
 
 ANONYMOUS_ID = "anonymous"
 """The pseudo accountId of a logged-out visitor."""

@@ -1,0 +1,458 @@
+"""Look-up tables built once per snapshot, and hypothetical changes on top of them.
+
+The evaluator never scans the snapshot: it asks a :class:`SiteIndex`, whose
+answers are three-valued (True, False, or None when a fact is missing) and carry
+the missing :class:`Fact` so explanations can name it.  A :class:`Patch` layers
+hypothetical changes (join a group, join a role, add a grant, ...) on an index
+without copying it; the fix finder uses that to test candidate fixes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from explorer.core.model import (
+    ANONYMOUS,
+    ANONYMOUS_ID,
+    Account,
+    AccountType,
+    Fact,
+    FactKind,
+    Grant,
+    Holder,
+    Issue,
+    IssueSecurityScheme,
+    PermissionScheme,
+    Project,
+    SecurityLevel,
+    Snapshot,
+    Status,
+    WorkflowStatus,
+)
+
+Tri = bool | None
+
+
+def kleene_or(values: Iterable[Tri]) -> Tri:
+    unknown = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            unknown = True
+    return None if unknown else False
+
+
+def kleene_and(values: Iterable[Tri]) -> Tri:
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """Hypothetical changes to a site, applied on top of an index."""
+
+    groups: frozenset[tuple[str, str]] = frozenset()  # (accountId, group name)
+    roles: frozenset[tuple[str, str, str]] = frozenset()  # (accountId, project key, role id)
+    grants: tuple[tuple[str, Grant], ...] = ()  # (scheme id, grant)
+    reactivated: frozenset[str] = frozenset()
+    security_levels: tuple[tuple[str, str | None], ...] = ()  # (issue key, level id or None)
+    assignees: tuple[tuple[str, str], ...] = ()  # (issue key, accountId)
+    reporters: tuple[tuple[str, str], ...] = ()
+    restored_projects: frozenset[str] = frozenset()
+    restored_issues: frozenset[str] = frozenset()
+    removed_properties: frozenset[tuple[str, str, str]] = frozenset()  # (workflow, status id, key)
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.groups, self.roles, self.grants, self.reactivated, self.security_levels, self.assignees,
+             self.reporters, self.restored_projects, self.restored_issues, self.removed_properties)
+        )
+
+    def merge(self, other: Patch) -> Patch:
+        return Patch(
+            self.groups | other.groups,
+            self.roles | other.roles,
+            self.grants + other.grants,
+            self.reactivated | other.reactivated,
+            self.security_levels + other.security_levels,
+            self.assignees + other.assignees,
+            self.reporters + other.reporters,
+            self.restored_projects | other.restored_projects,
+            self.restored_issues | other.restored_issues,
+            self.removed_properties | other.removed_properties,
+        )
+
+
+EMPTY_PATCH = Patch()
+
+
+@dataclass(slots=True)
+class _Tables:
+    """The patch-independent tables of one snapshot."""
+
+    accounts: dict[str, Account] = field(default_factory=dict)
+    groups: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> members
+    group_ids: dict[str, str] = field(default_factory=dict)  # id -> name
+    account_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    facts: dict[tuple[FactKind, str | None], Fact] = field(default_factory=dict)
+    app_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> groups
+    app_role_names: dict[str, str] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    projects_by_id: dict[str, Project] = field(default_factory=dict)
+    schemes: dict[str, PermissionScheme] = field(default_factory=dict)
+    grants: dict[str, dict[str, tuple[Grant, ...]]] = field(default_factory=dict)  # scheme -> perm -> grants
+    scheme_projects: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    role_names: dict[str, str] = field(default_factory=dict)
+    role_users: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    role_groups: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    security_schemes: dict[str, IssueSecurityScheme] = field(default_factory=dict)
+    workflows: dict[str, dict[str, WorkflowStatus]] = field(default_factory=dict)  # name -> status id -> status
+    workflow_schemes: dict = field(default_factory=dict)
+    issues: dict[str, Issue] = field(default_factory=dict)
+    global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
+    account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _build(snap: Snapshot) -> _Tables:
+    t = _Tables()
+    t.accounts = {a.account_id: a for a in snap.accounts}
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for group in snap.groups:
+        t.groups[group.name] = frozenset(group.members)
+        if group.group_id:
+            t.group_ids[group.group_id] = group.name
+        for member in group.members:
+            members_of[member].add(group.name)
+    t.account_groups = {a: frozenset(g) for a, g in members_of.items()}
+    t.facts = {(f.kind, f.subject): f for f in snap.facts}
+    for role in snap.application_roles:
+        t.app_roles[role.key] = role.groups
+        t.app_role_names[role.key] = role.name
+    scheme_projects: dict[str, list[str]] = defaultdict(list)
+    for project in snap.projects:
+        t.projects[project.key] = project
+        t.projects_by_id[project.id] = project
+        if project.permission_scheme_id is not None:
+            scheme_projects[project.permission_scheme_id].append(project.key)
+        for role_id, actors in project.role_actors.items():
+            t.role_users[(project.key, role_id)] = frozenset(actors.users)
+            t.role_groups[(project.key, role_id)] = tuple(actors.groups)
+    t.scheme_projects = {k: tuple(v) for k, v in scheme_projects.items()}
+    for scheme in snap.permission_schemes:
+        t.schemes[scheme.id] = scheme
+        by_perm: dict[str, list[Grant]] = defaultdict(list)
+        for grant in scheme.grants:
+            by_perm[grant.permission].append(grant)
+        t.grants[scheme.id] = {k: tuple(v) for k, v in by_perm.items()}
+    t.role_names = {r.id: r.name for r in snap.roles}
+    t.security_schemes = {s.id: s for s in snap.issue_security_schemes}
+    t.workflows = {w.name: {s.id: s for s in w.statuses} for w in snap.workflows}
+    t.workflow_schemes = {s.id: s for s in snap.workflow_schemes}
+    t.issues = {i.key: i for i in snap.issues}
+    global_groups: dict[str, list[str | None]] = defaultdict(list)
+    for grant in snap.global_grants:
+        global_groups[grant.permission].append(grant.group)
+    t.global_groups = {k: tuple(v) for k, v in global_groups.items()}
+    t.account_globals = dict(snap.account_global_permissions)
+    return t
+
+
+_CACHE: weakref.WeakKeyDictionary[Snapshot, SiteIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(snapshot: Snapshot) -> SiteIndex:
+    """The (cached) index of a snapshot."""
+    index = _CACHE.get(snapshot)
+    if index is None:
+        index = SiteIndex(snapshot)
+        _CACHE[snapshot] = index
+    return index
+
+
+class SiteIndex:
+    """Three-valued look-ups over one snapshot, optionally with a :class:`Patch` applied."""
+
+    __slots__ = ("snapshot", "t", "patch", "_patched_grants")
+
+    def __init__(self, snapshot: Snapshot, tables: _Tables | None = None, patch: Patch = EMPTY_PATCH):
+        self.snapshot = snapshot
+        self.t = tables if tables is not None else _build(snapshot)
+        self.patch = patch
+        extra: dict[tuple[str, str], list[Grant]] = defaultdict(list)
+        for scheme_id, grant in patch.grants:
+            extra[(scheme_id, grant.permission)].append(grant)
+        self._patched_grants = dict(extra)
+
+    def with_patch(self, patch: Patch) -> SiteIndex:
+        return SiteIndex(self.snapshot, self.t, self.patch.merge(patch))
+
+    # ---- facts -------------------------------------------------------------------
+    def gap(self, kind: FactKind, subject: str | None = None) -> Fact | None:
+        """The recorded fact when it is not complete, else None."""
+        fact = self.t.facts.get((kind, subject))
+        if fact is not None and fact.status is not Status.COMPLETE:
+            return fact
+        return None
+
+    def recorded_complete(self, kind: FactKind, subject: str | None = None) -> bool:
+        fact = self.t.facts.get((kind, subject))
+        return fact is not None and fact.status is Status.COMPLETE
+
+    def absent(self, kind: FactKind, subject: str | None, endpoint: str = "") -> Fact:
+        """The fact to blame for an object the snapshot does not hold."""
+        return self.t.facts.get((kind, subject)) or Fact(kind, subject, Status.NOT_FETCHED, endpoint)
+
+    # ---- accounts ------------------------------------------------------------------
+    def account(self, account_id: str) -> Account | None:
+        if account_id == ANONYMOUS_ID:
+            return ANONYMOUS
+        return self.t.accounts.get(account_id)
+
+    def name(self, account_id: str | None) -> str:
+        if account_id is None:
+            return "nobody"
+        account = self.account(account_id)
+        return account.display_name if account else account_id
+
+    def is_active(self, account: Account) -> bool:
+        return account.active or account.account_id in self.patch.reactivated
+
+    # ---- groups --------------------------------------------------------------------
+    def group_name(self, holder: Holder) -> str | None:
+        """The group a holder names: by id (value) when known, else by name (parameter)."""
+        if holder.value and holder.value in self.t.group_ids:
+            return self.t.group_ids[holder.value]
+        return holder.parameter or holder.value
+
+    def group_exists(self, name: str) -> bool:
+        return name in self.t.groups
+
+    def in_group(self, account_id: str, group: str) -> tuple[Tri, Fact | None]:
+        """Is the account a member of the group?  (Cloud groups are flat: decision 8.)"""
+        if (account_id, group) in self.patch.groups:
+            return True, None
+        members = self.t.groups.get(group)
+        if members is None:
+            if self.recorded_complete(FactKind.GROUPS):
+                return False, None
+            return None, self.absent(FactKind.GROUP_MEMBERS, group, "GET /rest/api/3/group/member")
+        if account_id in members:
+            return True, None
+        gap = self.gap(FactKind.GROUP_MEMBERS, group)
+        if gap is not None:
+            return None, gap
+        return False, None
+
+    def groups_of(self, account_id: str) -> frozenset[str]:
+        """Groups the account is known to be in (patch included)."""
+        known = self.t.account_groups.get(account_id, frozenset())
+        extra = {g for a, g in self.patch.groups if a == account_id}
+        return known | extra if extra else known
+
+    # ---- products ------------------------------------------------------------------
+    def product_access(self, account_id: str, product: str | None) -> tuple[Tri, str, Fact | None]:
+        """Does the account have access to ``product`` (any Jira product when None)?
+
+        Returns (answer, the group giving it, missing fact).
+        """
+        if account_id == ANONYMOUS_ID:
+            return False, "", None
+        if not self.t.app_roles:
+            return None, "", self.absent(FactKind.APPLICATION_ROLES, None, "GET /rest/api/3/applicationrole")
+        gap = self.gap(FactKind.APPLICATION_ROLES)
+        keys = [product] if product is not None else sorted(self.t.app_roles)
+        unknown: Fact | None = None
+        for key in keys:
+            for group in self.t.app_roles.get(key, ()):
+                member, missing = self.in_group(account_id, group)
+                if member:
+                    return True, group, None
+                if member is None:
+                    unknown = unknown or missing
+        if product is not None and product not in self.t.app_roles and gap is None:
+            return False, "", None
+        if unknown is not None or gap is not None:
+            return None, "", unknown or gap
+        return False, "", None
+
+    def product_name(self, key: str) -> str:
+        return self.t.app_role_names.get(key, key)
+
+    # ---- projects, roles, schemes --------------------------------------------------------
+    def project(self, key: str) -> Project | None:
+        return self.t.projects.get(key)
+
+    def role_name(self, role_id: str | None) -> str:
+        if role_id is None:
+            return "?"
+        return self.t.role_names.get(role_id, f"role {role_id}")
+
+    def role_actor(self, project: Project, role_id: str, account_id: str) -> tuple[Tri, tuple[str, ...], Fact | None]:
+        """Is the account an actor of the role in this project, directly or through a group?"""
+        if (account_id, project.key, role_id) in self.patch.roles:
+            return True, (f"role {self.role_name(role_id)} in {project.key} (proposed)",), None
+        key = (project.key, role_id)
+        if account_id in self.t.role_users.get(key, ()):
+            return True, (f"an actor of role {self.role_name(role_id)} in {project.key}",), None
+        unknown: Fact | None = None
+        for group in self.t.role_groups.get(key, ()):
+            member, missing = self.in_group(account_id, group)
+            if member:
+                return True, (f"group {group}", f"an actor of role {self.role_name(role_id)} in {project.key}"), None
+            if member is None:
+                unknown = unknown or missing
+        gap = self.gap(FactKind.PROJECT_ROLES, project.key)
+        if gap is not None:
+            return None, (), gap
+        if unknown is not None:
+            return None, (), unknown
+        return False, (), None
+
+    def role_accounts(self, project: Project, role_id: str) -> frozenset[str]:
+        """Accounts known to be actors of the role (directly or via groups)."""
+        key = (project.key, role_id)
+        found = set(self.t.role_users.get(key, ()))
+        for group in self.t.role_groups.get(key, ()):
+            found |= self.t.groups.get(group, frozenset())
+        return frozenset(found)
+
+    def scheme(self, project: Project) -> tuple[PermissionScheme | None, Fact | None]:
+        if project.permission_scheme_id is None:
+            return None, self.absent(FactKind.PROJECT_PERMISSION_SCHEME, project.key,
+                                     f"GET /rest/api/3/project/{project.key}/permissionscheme")
+        scheme = self.t.schemes.get(project.permission_scheme_id)
+        if scheme is None:
+            return None, self.absent(FactKind.PERMISSION_SCHEME, project.permission_scheme_id,
+                                     "GET /rest/api/3/permissionscheme?expand=all")
+        return scheme, None
+
+    def grants(self, scheme: PermissionScheme, permission: str) -> tuple[Grant, ...]:
+        base = self.t.grants.get(scheme.id, {}).get(permission, ())
+        extra = self._patched_grants.get((scheme.id, permission))
+        return base + tuple(extra) if extra else base
+
+    def projects_using(self, scheme_id: str) -> tuple[str, ...]:
+        return self.t.scheme_projects.get(scheme_id, ())
+
+    def is_archived(self, project: Project, issue: Issue | None) -> tuple[bool, str]:
+        if project.archived and project.key not in self.patch.restored_projects:
+            return True, f"project {project.key}"
+        if issue is not None and issue.archived and issue.key not in self.patch.restored_issues:
+            return True, f"issue {issue.key}"
+        return False, ""
+
+    # ---- issues --------------------------------------------------------------------
+    def issue(self, key: str) -> Issue | None:
+        issue = self.t.issues.get(key)
+        if issue is None or not self.patch:
+            return issue
+        for issue_key, assignee in self.patch.assignees:
+            if issue_key == key:
+                issue = replace(issue, assignee=assignee)
+        for issue_key, reporter in self.patch.reporters:
+            if issue_key == key:
+                issue = replace(issue, reporter=reporter)
+        return issue
+
+    def security_level(self, project: Project, issue: Issue) -> tuple[str | None, str, Fact | None]:
+        """The issue's effective level id (a sub-task takes its parent's: decision 9)."""
+        for issue_key, level in self.patch.security_levels:
+            if issue_key == issue.key:
+                return level, "set by the proposed change", None
+        if issue.issue_type.subtask and issue.parent_key:
+            parent = self.t.issues.get(issue.parent_key)
+            if parent is not None:
+                return parent.security_level_id, f"inherited from its parent {parent.key} (decision 9)", None
+        return issue.security_level_id, "", None
+
+    def security_scheme(self, project: Project) -> tuple[IssueSecurityScheme | None, Fact | None]:
+        gap = self.gap(FactKind.PROJECT_ISSUE_SECURITY, project.key)
+        if project.issue_security_scheme_id is None:
+            return None, gap
+        scheme = self.t.security_schemes.get(project.issue_security_scheme_id)
+        if scheme is None:
+            return None, self.absent(FactKind.ISSUE_SECURITY_SCHEME, project.issue_security_scheme_id,
+                                     f"GET /rest/api/3/issuesecurityschemes/{project.issue_security_scheme_id}")
+        return scheme, None
+
+    def level(self, project: Project, level_id: str) -> tuple[SecurityLevel | None, Fact | None]:
+        scheme, missing = self.security_scheme(project)
+        if scheme is None:
+            return None, missing or self.absent(FactKind.PROJECT_ISSUE_SECURITY, project.key)
+        level = scheme.level(level_id)
+        if level is None:
+            return None, Fact(FactKind.ISSUE_SECURITY_SCHEME, scheme.id, Status.NOT_FOUND, "",
+                              f"level {level_id} is not in scheme {scheme.name}")
+        return level, None
+
+    def status_of(self, project: Project, issue: Issue) -> tuple[WorkflowStatus | None, str, Fact | None]:
+        """The workflow status of an issue, with the workflow's name, or the missing fact."""
+        gap = self.gap(FactKind.PROJECT_WORKFLOWS, project.key)
+        scheme = self.t.workflow_schemes.get(project.workflow_scheme_id) if project.workflow_scheme_id else None
+        if scheme is None:
+            return None, "", gap or self.absent(FactKind.PROJECT_WORKFLOWS, project.key,
+                                                "GET /rest/api/3/workflowscheme/project")
+        workflow_name = scheme.workflow_for(issue.issue_type.id)
+        statuses = self.t.workflows.get(workflow_name)
+        if statuses is None:
+            return None, workflow_name, self.absent(FactKind.WORKFLOW, workflow_name, "POST /rest/api/3/workflows")
+        status = statuses.get(issue.status_id)
+        if status is None:
+            return None, workflow_name, Fact(FactKind.WORKFLOW, workflow_name, Status.NOT_FOUND, "",
+                                             f"status {issue.status_id} is not in workflow {workflow_name}")
+        return status, workflow_name, None
+
+    def properties(self, workflow: str, status: WorkflowStatus) -> dict[str, str]:
+        props = dict(status.properties)
+        for wf, status_id, key in self.patch.removed_properties:
+            if wf == workflow and status_id == status.id:
+                props.pop(key, None)
+        return props
+
+    # ---- global permissions ----------------------------------------------------------
+    def has_global(self, account_id: str, permission: str) -> tuple[Tri, str, Fact | None]:
+        """Does the account hold a global permission?  Returns (answer, how, missing fact)."""
+        if account_id == ANONYMOUS_ID:
+            groups = self.t.global_groups.get(permission, ())
+            if None in groups:
+                return True, "granted to anyone", None
+            if self.recorded_complete(FactKind.GLOBAL_PERMISSIONS):
+                return False, "", None
+            return None, "", self.absent(FactKind.GLOBAL_PERMISSIONS, None)
+        known = self.t.account_globals.get(account_id)
+        if known is not None and permission in known:
+            return True, "reported by Jira for this account (permissions/check)", None
+        unknown: Fact | None = None
+        for group in self.t.global_groups.get(permission, ()):
+            if group is None:
+                return True, "granted to anyone", None
+            member, missing = self.in_group(account_id, group)
+            if member:
+                return True, f"via group {group}", None
+            if member is None:
+                unknown = unknown or missing
+        if known is not None:
+            return False, "", None
+        if unknown is not None:
+            return None, "", unknown
+        if self.recorded_complete(FactKind.GLOBAL_PERMISSIONS):
+            return False, "", None
+        return None, "", self.t.facts.get((FactKind.GLOBAL_PERMISSIONS, account_id)) or self.absent(
+            FactKind.GLOBAL_PERMISSIONS, None, "POST /rest/api/3/permissions/check")
+
+    # ---- convenience -------------------------------------------------------------------
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        return self.snapshot.accounts
+
+    def is_customer(self, account: Account) -> bool:
+        return account.account_type is AccountType.CUSTOMER

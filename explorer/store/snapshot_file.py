@@ -1,0 +1,143 @@
+"""Snapshot files: gzip-compressed JSON (format in ``docs/snapshot-format.md``), never pickle.
+
+Files are conventionally named ``*.jpsnap``; reading does not look at the name.
+Writes are atomic (a 0600 temporary file in the same directory, fsync, then
+``os.replace``), so a reader never sees half a file and a failed write leaves
+the previous file untouched.  Every problem becomes a one-line
+:class:`SnapshotError` naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import tempfile
+import zlib
+from importlib import resources
+from pathlib import Path
+
+from explorer.core.errors import UserError
+from explorer.core.model import Snapshot
+from explorer.core.serialize import SnapshotFormatError, snapshot_from_dict, snapshot_to_dict
+
+SUFFIX = ".jpsnap"
+DEMO_RESOURCE = "demo-site.jpsnap"
+"""The bundled demo snapshot, in the ``explorer/data`` folder of the package."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_AGAIN = "re-run the sync or ask for the file again"
+_NOT_OURS = "is not a jira-perms snapshot (expected a gzip-compressed JSON file written by jira-perms)"
+
+
+class SnapshotError(UserError):
+    """A snapshot file that cannot be written or read; ``str()`` is one line."""
+
+
+def _show(path: Path | str) -> str:
+    return str(path).replace("\n", "\\n").replace("\r", "\\r")
+
+
+def encode_snapshot(snap: Snapshot) -> bytes:
+    """The file's bytes: deterministic (sorted keys, compact, gzip mtime 0)."""
+    text = json.dumps(snapshot_to_dict(snap), separators=(",", ":"), sort_keys=True)
+    return gzip.compress(text.encode("ascii"), compresslevel=6, mtime=0)
+
+
+def write_snapshot(snap: Snapshot, path: str | os.PathLike[str]) -> Path:
+    """Write ``snap`` to ``path`` atomically with mode 0600 and return the path."""
+    target = Path(path)
+    payload = encode_snapshot(snap)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise SnapshotError(f"cannot write {_show(target)}: {e.strerror or e}: check that the folder exists "
+                            "and is writable") from e
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o600)
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise SnapshotError(f"cannot write {_show(target)}: {e.strerror or e}: check the path and free "
+                                "space (the previous file, if any, is unchanged)") from e
+        raise
+    _fsync_dir(target.parent)
+    return target
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
+    """Read a snapshot file (any name); raises SnapshotError with one line."""
+    p = Path(path)
+    name = _show(p)
+    if p.is_dir():
+        raise SnapshotError(f"{name} is a directory, not a snapshot file: give the path of a {SUFFIX} file")
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise SnapshotError(f"{name} does not exist: check the path") from None
+    except PermissionError:
+        raise SnapshotError(f"{name} cannot be read (permission denied): check the file's owner and mode") from None
+    except OSError as e:
+        raise SnapshotError(f"{name} cannot be read ({e.strerror or e}): check the path") from None
+    return decode_snapshot(raw, name)
+
+
+def decode_snapshot(raw: bytes, name: str) -> Snapshot:
+    """Parse a snapshot file's bytes; ``name`` says which file in the error line."""
+    if not raw:
+        raise SnapshotError(f"{name} is empty: {_AGAIN}")
+    if raw[:2] != _GZIP_MAGIC:
+        raise SnapshotError(f"{name} {_NOT_OURS}")
+    try:
+        text = gzip.decompress(raw)
+    except EOFError:
+        raise SnapshotError(f"{name} is truncated (the compressed data ends early): {_AGAIN}") from None
+    except (OSError, zlib.error) as e:
+        raise SnapshotError(f"{name} is damaged (bad gzip data: {_show(str(e))}): {_AGAIN}") from None
+    try:
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{name} {_NOT_OURS}") from None
+    except json.JSONDecodeError as e:
+        if e.pos >= len(e.doc.rstrip()) or e.msg.startswith("Unterminated string"):
+            raise SnapshotError(f"{name} is truncated (the JSON document ends early): {_AGAIN}") from None
+        raise SnapshotError(f"{name} {_NOT_OURS}") from None
+    except RecursionError:
+        raise SnapshotError(f"{name} {_NOT_OURS}") from None
+    try:
+        return snapshot_from_dict(data, source=name)
+    except SnapshotFormatError as e:
+        if e.problem == "not_snapshot":
+            raise SnapshotError(f"{name} {_NOT_OURS}") from None
+        if e.problem == "damaged":
+            raise SnapshotError(f"{e}; {_AGAIN}") from None
+        raise SnapshotError(str(e)) from None
+
+
+def load_demo() -> Snapshot:
+    """The bundled demo snapshot (``explorer/data/demo-site.jpsnap``)."""
+    where = f"the bundled demo snapshot (explorer/data/{DEMO_RESOURCE})"
+    try:
+        raw = (resources.files("explorer") / "data" / DEMO_RESOURCE).read_bytes()
+    except OSError:
+        raise SnapshotError(f"{where} is missing: reinstall jira-perms, or in a checkout run "
+                            "scripts/build_demo.py") from None
+    return decode_snapshot(raw, where)
