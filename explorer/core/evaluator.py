@@ -546,7 +546,7 @@ class _Evaluation:
         if canonical_type(ptype) is None:
             m = HolderMatch(Match.UNKNOWN, f"property type {ptype!r}",
                             f"jira-perms does not know the property type {ptype!r}",
-                            missing=(Fact(FactKind.WORKFLOW, None, Status.NOT_FOUND, "",
+                            missing=(Fact(FactKind.WORKFLOW, None, Status.UNSUPPORTED, "",
                                           f"unknown workflow property type in {key}"),), decision=10)
         else:
             m = match_holder(self.ix, holder, self.ctx)

@@ -155,7 +155,7 @@ def _unknown_type_fact(holder: Holder) -> Fact:
     from explorer.core.model import FactKind, Status
 
     detail = f"holder type {holder.type!r}" + (f" with parameter {holder.parameter!r}" if holder.parameter else "")
-    return Fact(FactKind.PERMISSION_SCHEME, None, Status.NOT_FOUND, "", f"unknown {detail}")
+    return Fact(FactKind.PERMISSION_SCHEME, None, Status.UNSUPPORTED, "", f"unknown {detail}")
 
 
 def _application_role(ix: SiteIndex, holder: Holder, account: Account, label: str) -> HolderMatch:

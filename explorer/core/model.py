@@ -47,6 +47,7 @@ class Status(str, Enum):
     NOT_FOUND = "not_found"
     TRUNCATED = "truncated"
     NOT_FETCHED = "not_fetched"
+    UNSUPPORTED = "unsupported"  # read, but jira-perms cannot evaluate it (e.g. an unknown holder type)
 
 
 class FactKind(str, Enum):
@@ -92,6 +93,7 @@ class Fact:
             Status.NOT_FOUND: "Jira answered 404",
             Status.TRUNCATED: "the sync got only part of it",
             Status.NOT_FETCHED: "the sync did not fetch it",
+            Status.UNSUPPORTED: "jira-perms cannot evaluate it",
             Status.COMPLETE: "complete",
         }[self.status]
         via = f" ({self.endpoint})" if self.endpoint else ""

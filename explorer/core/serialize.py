@@ -282,6 +282,8 @@ def _bool(d: Doc, key: str, default: bool) -> bool:
 def _str_list(value: object) -> tuple[str, ...]:
     if type(value) is not list:
         raise _Damage(f"expected a list of strings, got {_kind(value)}")
+    if not value or set(map(type, value)) == {str}:  # fast path for long member lists
+        return tuple(value)
     for i, item in enumerate(value):
         if type(item) is not str:
             raise _Damage(f"expected a string, got {_kind(item)}", f"[{i}]")

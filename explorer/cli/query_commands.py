@@ -1,0 +1,187 @@
+"""Commands that answer questions from a snapshot: explain, who-can, matrix, show, permissions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from explorer.core import catalogue
+from explorer.core.errors import UserError
+from explorer.core.explanation import Verdict
+from explorer.core.fixes import explain
+from explorer.core.model import Snapshot
+from explorer.core.queries import account_matrix, project_matrix, who_can
+from explorer.core.render import (
+    explanation_json,
+    explanation_markdown,
+    explanation_text,
+    matrix_csv,
+    matrix_json,
+    matrix_text,
+    snapshot_summary,
+    snapshot_summary_text,
+    who_can_json,
+    who_can_text,
+)
+from explorer.core.resolve import resolve_account
+
+EXIT_BY_VERDICT = {Verdict.ALLOWED: 0, Verdict.DENIED: 1, Verdict.UNKNOWN: 3}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("explain", help="why an account can or cannot do something, with the proof and fixes",
+                       description="Replay Jira's permission check for one account, one permission and one project "
+                                   "or issue. Exit 0 allowed, 1 denied, 3 cannot determine, 2 bad input.")
+    _source(p)
+    p.add_argument("--account", "-a", required=True,
+                   help="accountId, email or display name; 'anonymous' for a logged-out visitor")
+    p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
+    _scope(p)
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--no-fixes", action="store_true", help="skip the search for fixes")
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("who-can", help="every account that has a permission in a project or on an issue",
+                       description="List every account (and the anonymous visitor) that has the permission, "
+                                   "each with how it gets it.")
+    _source(p)
+    p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
+    _scope(p, required=False)
+    p.add_argument("--include-inactive", action="store_true", help="also evaluate deactivated accounts")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(handler=cmd_who_can)
+
+    p = sub.add_parser("matrix", help="an account's permissions in every project, or every account's in a project")
+    _source(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--account", "-a", help="accountId, email or display name")
+    which.add_argument("--project", help="project key")
+    p.add_argument("--permission", "-p", action="append", help="limit to these permissions (repeatable)")
+    p.add_argument("--format", "-f", choices=("text", "json", "csv"), default="text")
+    p.set_defaults(handler=cmd_matrix)
+
+    p = sub.add_parser("show", help="summarise a snapshot: site, date, counts and gaps")
+    _source(p)
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("permissions", help="list the project and global permissions jira-perms knows")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_permissions)
+
+
+def _source(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
+    group.add_argument("--demo", action="store_true", help="use the bundled demo site")
+
+
+def _scope(p: argparse.ArgumentParser, required: bool = True) -> None:
+    group = p.add_mutually_exclusive_group(required=required)
+    group.add_argument("--project", help="project key")
+    group.add_argument("--issue", help="issue key (must be in the snapshot: jira-perms sync --issue KEY)")
+
+
+def load_source(args: argparse.Namespace) -> Snapshot:
+    """The snapshot named by --snapshot or --demo."""
+    from explorer.store.snapshot_file import load_demo, read_snapshot
+
+    if getattr(args, "demo", False):
+        return load_demo()
+    if getattr(args, "snapshot", None):
+        return read_snapshot(args.snapshot)
+    raise UserError(f"jira-perms {args.command}: give --snapshot FILE or --demo")
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _json(data: object) -> None:
+    _out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    snapshot = load_source(args)
+    permission = catalogue.resolve_permission(args.permission)
+    account = resolve_account(snapshot, args.account)
+    if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
+        raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
+                        "give --project KEY or --issue KEY")
+    result = explain(snapshot, account, permission, args.project, args.issue, with_fixes=not args.no_fixes)
+    if args.format == "json":
+        _json(explanation_json(result, snapshot))
+    elif args.format == "markdown":
+        _out(explanation_markdown(result, snapshot))
+    else:
+        _out(explanation_text(result, snapshot))
+    return EXIT_BY_VERDICT[result.verdict]
+
+
+def cmd_who_can(args: argparse.Namespace) -> int:
+    snapshot = load_source(args)
+    permission = catalogue.resolve_permission(args.permission)
+    if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
+        raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
+                        "give --project KEY or --issue KEY")
+    result = who_can(snapshot, permission, args.project, args.issue, include_inactive=args.include_inactive)
+    if args.format == "json":
+        _json(who_can_json(result))
+    else:
+        _out(who_can_text(result, markdown=args.format == "markdown"))
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    snapshot = load_source(args)
+    permissions = [catalogue.resolve_permission(p) for p in args.permission] if args.permission else None
+    if permissions and any(catalogue.is_global_permission(p) for p in permissions):
+        raise UserError("matrix covers project permissions; ask global ones with jira-perms explain")
+    if args.account:
+        matrix = account_matrix(snapshot, resolve_account(snapshot, args.account), permissions)
+    else:
+        matrix = project_matrix(snapshot, args.project, permissions)
+    if args.format == "json":
+        _json(matrix_json(matrix))
+    elif args.format == "csv":
+        _out(matrix_csv(matrix))
+    else:
+        _out(matrix_text(matrix))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    snapshot = load_source(args)
+    if args.format == "json":
+        _json(snapshot_summary(snapshot))
+    else:
+        _out(snapshot_summary_text(snapshot))
+    return 0
+
+
+def cmd_permissions(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        _json({
+            "project": [{"key": p.key, "name": p.name, "meaning": p.meaning, "category": p.category,
+                         "workflowShortName": p.short_name, "browseRequired": p.browse_required,
+                         "access": p.access.value, "viewOnly": p.view_only} for p in catalogue.PROJECT_PERMISSIONS],
+            "global": [{"key": g.key, "name": g.name, "meaning": g.meaning, "cloud": g.cloud,
+                        "dataCenter": g.data_center} for g in catalogue.GLOBAL_PERMISSIONS],
+        })
+        return 0
+    lines = ["Project permissions (B = needs Browse Projects; access: site, jira, jsm)", ""]
+    category = None
+    for p in catalogue.PROJECT_PERMISSIONS:
+        if p.category != category:
+            category = p.category
+            lines.append(f"{category}")
+        short = f"jira.permission.{p.short_name}" if p.short_name else ""
+        lines.append(f"  {p.key:<26} {p.name:<26} {'B' if p.browse_required else ' '} {p.access.value:<5} {short}")
+    lines += ["", "Global permissions", ""]
+    for g in catalogue.GLOBAL_PERMISSIONS:
+        where = "Cloud and DC" if g.cloud and g.data_center else "Cloud only" if g.cloud else "Data Center only"
+        lines.append(f"  {g.key:<34} {g.name:<34} {where}")
+    _out("\n".join(lines) + "\n")
+    return 0

@@ -1,0 +1,54 @@
+"""Finding the account a person means: accountId, email or display name."""
+
+from __future__ import annotations
+
+import difflib
+
+from explorer.core.errors import LookupFailed
+from explorer.core.model import ANONYMOUS, ANONYMOUS_ID, Account, Snapshot
+
+
+def _describe(account: Account) -> str:
+    extra = account.email or account.account_id
+    state = "" if account.active else ", deactivated"
+    return f"{account.display_name} <{extra}{state}>"
+
+
+def resolve_account(snapshot: Snapshot, text: str) -> Account:
+    """The one account ``text`` names: an accountId, an email or a display name (case-insensitive).
+
+    ``anonymous`` is the logged-out visitor.  Raises :class:`LookupFailed` when no
+    account or several match, listing the candidates.
+    """
+    wanted = text.strip()
+    if wanted.lower() in (ANONYMOUS_ID, "anonymous user", "logged-out", "(anonymous)"):
+        return ANONYMOUS
+    for account in snapshot.accounts:
+        if account.account_id == wanted:
+            return account
+    low = wanted.lower()
+    by_email = [a for a in snapshot.accounts if a.email and a.email.lower() == low]
+    if len(by_email) == 1:
+        return by_email[0]
+    by_name = [a for a in snapshot.accounts if a.display_name.lower() == low]
+    if len(by_name) == 1:
+        return by_name[0]
+    matches = by_email or by_name
+    if not matches:
+        partial = [a for a in snapshot.accounts
+                   if low in a.display_name.lower() or (a.email and low in a.email.lower())]
+        if len(partial) == 1:
+            return partial[0]
+        matches = partial
+    if matches:
+        listed = "; ".join(_describe(a) for a in matches[:8])
+        more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+        raise LookupFailed(
+            f"{text!r} matches {len(matches)} accounts: {listed}{more}; give the accountId or email instead",
+            tuple(a.account_id for a in matches),
+        )
+    names = {a.display_name: a for a in snapshot.accounts}
+    close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise LookupFailed(f"unknown account {text!r}: no accountId, email or display name matches.{hint}",
+                       tuple(names[c].account_id for c in close))
