@@ -368,6 +368,11 @@ class _Evaluation:
     # -- C': team-managed projects -------------------------------------------------------------
     def _team_managed(self) -> tuple[_Step, list[Check], Tri]:
         p = self.project
+        if self.account.is_anonymous:
+            check = Check(Kind.TEAM_MANAGED, False,
+                          f"{p.key} is a team-managed project, and team-managed projects have no anonymous access "
+                          "(rules section 11)")
+            return _Step(check, False), [], False
         if not p.team_roles:
             missing = self.ix.absent(FactKind.TEAM_ROLES, p.key)
             check = Check(Kind.TEAM_MANAGED, None,
@@ -629,6 +634,8 @@ def _reason_of(check: Check) -> str:
         return check.summary
     if check.kind in (Kind.GRANT, Kind.TEAM_MANAGED) and check.via:
         return "via " + ", ".join(check.via)
+    if check.kind is Kind.TEAM_MANAGED and check.passed is False and check.holder_type:
+        return "none of the project's roles that give it applies"
     if check.kind is Kind.GRANT and check.passed is False and check.match is Match.NOT_MATCHED:
         return "no grant of it in the permission scheme matches" if check.grant_id else check.summary
     return check.summary

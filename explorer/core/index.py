@@ -154,6 +154,9 @@ def _build(snap: Snapshot) -> _Tables:
             by_perm[grant.permission].append(grant)
         t.grants[scheme.id] = {k: tuple(v) for k, v in by_perm.items()}
     t.role_names = {r.id: r.name for r in snap.roles}
+    for project in snap.projects:  # team-managed projects have roles of their own
+        for team_role in project.team_roles:
+            t.role_names.setdefault(team_role.id, team_role.name)
     t.security_schemes = {s.id: s for s in snap.issue_security_schemes}
     t.workflows = {w.name: {s.id: s for s in w.statuses} for w in snap.workflows}
     t.workflow_schemes = {s.id: s for s in snap.workflow_schemes}

@@ -220,7 +220,7 @@ class IssueSecurityScheme:
 class WorkflowStatus:
     id: str
     name: str
-    properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +242,7 @@ class WorkflowScheme:
     id: str
     name: str
     default_workflow: str
-    issue_type_workflows: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    issue_type_workflows: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def workflow_for(self, issue_type_id: str) -> str:
         return self.issue_type_workflows.get(issue_type_id, self.default_workflow)
@@ -269,7 +269,7 @@ class Project:
     permission_scheme_id: str | None = None
     issue_security_scheme_id: str | None = None
     workflow_scheme_id: str | None = None
-    role_actors: Mapping[str, RoleActors] = field(default_factory=lambda: MappingProxyType({}))
+    role_actors: Mapping[str, RoleActors] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     customer_role_id: str | None = None  # JSM: the role whose actors are the portal customers
     access_level: str | None = None  # team-managed: "open" | "limited" | "private"
     team_roles: tuple[TeamRole, ...] = ()  # team-managed: roles with their permissions
@@ -294,8 +294,8 @@ class Issue:
     security_level_id: str | None = None
     reporter: str | None = None  # accountId
     assignee: str | None = None  # accountId
-    user_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    group_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    user_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    group_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     archived: bool = False
     summary: str = ""
 

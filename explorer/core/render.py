@@ -64,6 +64,12 @@ def _blocks(exp: Explanation) -> list[tuple[Kind, list[Check]]]:
     return blocks
 
 
+def _grant_label(lines: list[Check]) -> str:
+    if any(c.kind is Kind.TEAM_MANAGED for c in lines):
+        return "Team-managed roles"
+    return KIND_LABELS[Kind.GRANT]
+
+
 def _grant_heading(exp: Explanation, lines: list[Check]) -> tuple[str, str]:
     perm = catalogue.display_name(exp.permission)
     matched = [c for c in lines if c.passed is True]
@@ -121,7 +127,7 @@ def explanation_text(exp: Explanation, snapshot: Snapshot | None = None) -> str:
     for kind, lines in _blocks(exp):
         if kind is Kind.GRANT:
             symbol, heading = _grant_heading(exp, lines)
-            out.append(f"  {symbol} {KIND_LABELS[Kind.GRANT]}: {heading}")
+            out.append(f"  {symbol} {_grant_label(lines)}: {heading}")
             for line in lines:
                 out.append(f"      {line.symbol} {line.summary}")
                 _children_text(out, line, 10)
@@ -226,7 +232,7 @@ def explanation_markdown(exp: Explanation, snapshot: Snapshot | None = None) -> 
     for kind, lines in _blocks(exp):
         if kind is Kind.GRANT:
             symbol, heading = _grant_heading(exp, lines)
-            out.append(f"- {symbol} **{KIND_LABELS[Kind.GRANT]}**: {_md(heading)}")
+            out.append(f"- {symbol} **{_grant_label(lines)}**: {_md(heading)}")
             for line in lines:
                 out.append(f"  - {line.symbol} {_md(line.summary)}")
                 _children_md(out, line, 4)

@@ -1,0 +1,433 @@
+"""The snapshot file format v1: lossless round trips, deterministic atomic 0600 writes, one-line errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import gzip
+import json
+import os
+import stat
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explorer.core.errors import UserError
+from explorer.core.model import (
+    Account,
+    AccountType,
+    Deployment,
+    Fact,
+    FactKind,
+    Group,
+    Holder,
+    ProjectType,
+    Provenance,
+    Site,
+    Snapshot,
+    Status,
+)
+from explorer.core.serialize import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    SnapshotFormatError,
+    snapshot_from_dict,
+    snapshot_to_dict,
+)
+from explorer.store import snapshot_file
+from explorer.store.snapshot_file import (
+    DEMO_RESOURCE,
+    SnapshotError,
+    encode_snapshot,
+    load_demo,
+    read_snapshot,
+    write_snapshot,
+)
+from tests.strategies import snapshots
+
+FILE_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def assert_same(a: object, b: object, where: str = "snapshot") -> None:
+    """Deep equality that also checks types (an enum must not come back as a str, a tuple as a list)."""
+    if isinstance(a, Mapping):
+        assert isinstance(b, MappingProxyType), f"{where}: {type(b).__name__} is not read-only"
+        assert set(a) == set(b), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
+        return
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, enum.Enum):
+        assert a is b, where
+    else:
+        assert a == b, where
+
+
+def minimal(**changes) -> Snapshot:
+    return Snapshot(Site("https://example.atlassian.net"), Provenance("2025-01-31T12:00:00Z"), **changes)
+
+
+def doc(**changes) -> dict:
+    d = snapshot_to_dict(minimal(accounts=(Account("a1", "Ann"),)))
+    d.update(changes)
+    return d
+
+
+def gz_json(path: Path, value: object) -> Path:
+    path.write_bytes(gzip.compress(json.dumps(value).encode()))
+    return path
+
+
+def read_error(path: Path) -> str:
+    with pytest.raises(SnapshotError) as info:
+        read_snapshot(path)
+    message = str(info.value)
+    assert "\n" not in message and "\r" not in message
+    assert str(path) in message
+    return message
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+@settings(max_examples=100, deadline=None)
+@given(snapshots())
+def test_dict_round_trip_is_lossless(snap: Snapshot) -> None:
+    d = snapshot_to_dict(snap)
+    back = snapshot_from_dict(json.loads(json.dumps(d)))
+    assert_same(snap, back)
+    assert snapshot_to_dict(back) == d
+
+
+@FILE_SETTINGS
+@given(snap=snapshots())
+def test_file_round_trip_is_lossless_and_deterministic(tmp_path: Path, snap: Snapshot) -> None:
+    first = write_snapshot(snap, tmp_path / "site.jpsnap")
+    back = read_snapshot(first)
+    assert_same(snap, back)
+    second = write_snapshot(back, tmp_path / "again.jpsnap")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_defaults_are_left_out_and_none_differs_from_empty() -> None:
+    snap = minimal(accounts=(Account("a1", "Ann"), Account("a2", "Bob", "", False, AccountType.APP)),
+                   groups=(Group("g", members=("a1",)),))
+    d = snapshot_to_dict(snap)
+    assert d["accounts"][0] == {"accountId": "a1", "displayName": "Ann"}
+    assert d["accounts"][1] == {"accountId": "a2", "displayName": "Bob", "email": "", "active": False,
+                                "accountType": "app"}
+    assert d["groups"] == [{"name": "g", "members": ["a1"]}]
+    back = snapshot_from_dict(d)
+    assert back.accounts[0].email is None and back.accounts[1].email == ""
+
+
+def test_unknown_holder_types_and_unknown_keys_survive() -> None:
+    d = doc()
+    d["permissionSchemes"] = [{"id": "1", "name": "S", "grants": [
+        {"id": "9", "permission": "FUTURE_PERMISSION", "holder": {"type": "somethingNew", "parameter": "", "value": "v"}},
+    ]}]
+    d["somethingAddedLater"] = {"x": 1}
+    d["accounts"][0]["addedLater"] = True
+    snap = snapshot_from_dict(d)
+    assert snap.permission_schemes[0].grants[0].holder == Holder("somethingNew", "", "v")
+    assert snap.permission_schemes[0].grants[0].permission == "FUTURE_PERMISSION"
+
+
+def test_format_and_version_are_written() -> None:
+    d = snapshot_to_dict(minimal())
+    assert (d["format"], d["version"]) == (FORMAT_NAME, FORMAT_VERSION) == ("jira-perms-snapshot", 1)
+    assert d["provenance"] == {"site": "https://example.atlassian.net", "takenAt": "2025-01-31T12:00:00Z"}
+
+
+def test_extension_does_not_matter(tmp_path: Path) -> None:
+    snap = minimal(facts=(Fact(FactKind.ACCOUNTS, None, Status.TRUNCATED, "/rest/api/3/users/search"),))
+    back = read_snapshot(write_snapshot(snap, tmp_path / "site.bin"))
+    assert_same(snap, back)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_written_file_is_gzip_json_with_mode_0600(tmp_path: Path) -> None:
+    target = tmp_path / "site.jpsnap"
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+    old_umask = os.umask(0)
+    try:
+        path = write_snapshot(minimal(), target)
+    finally:
+        os.umask(old_umask)
+    assert path == target
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    raw = target.read_bytes()
+    assert raw[:2] == b"\x1f\x8b"
+    assert json.loads(gzip.decompress(raw))["format"] == FORMAT_NAME
+    assert raw == encode_snapshot(minimal())  # same snapshot, same bytes (mtime 0)
+    assert os.listdir(tmp_path) == ["site.jpsnap"]
+
+
+@pytest.mark.parametrize("victim", ["replace", "fsync", "encode"])
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  victim: str) -> None:
+    target = tmp_path / "site.jpsnap"
+    write_snapshot(minimal(), target)
+    before = target.read_bytes()
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device") if victim != "encode" else ValueError("cannot encode")
+
+    if victim == "encode":
+        monkeypatch.setattr(snapshot_file.json, "dumps", boom)
+    else:
+        monkeypatch.setattr(snapshot_file.os, victim, boom)
+    bigger = minimal(accounts=(Account("a1", "Ann"),))
+    with pytest.raises((SnapshotError, ValueError)) as info:
+        write_snapshot(bigger, target)
+    if isinstance(info.value, SnapshotError):
+        assert "\n" not in str(info.value) and str(target) in str(info.value)
+    assert target.read_bytes() == before
+    assert os.listdir(tmp_path) == ["site.jpsnap"]
+
+
+def test_write_into_missing_folder_is_a_user_error(tmp_path: Path) -> None:
+    target = tmp_path / "nope" / "site.jpsnap"
+    with pytest.raises(SnapshotError) as info:
+        write_snapshot(minimal(), target)
+    assert str(target) in str(info.value) and "\n" not in str(info.value)
+
+
+# --------------------------------------------------------------------------- reading errors
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert "does not exist" in read_error(tmp_path / "absent.jpsnap")
+
+
+def test_directory(tmp_path: Path) -> None:
+    assert "directory" in read_error(tmp_path)
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_snapshot(minimal(), tmp_path / "site.jpsnap")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert "permission denied" in read_error(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_for_real(tmp_path: Path) -> None:
+    path = write_snapshot(minimal(), tmp_path / "site.jpsnap")
+    path.chmod(0)
+    assert "permission denied" in read_error(path)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "site.jpsnap"
+    path.write_bytes(b"")
+    assert "empty" in read_error(path)
+
+
+def test_plain_json_is_not_a_snapshot_file(tmp_path: Path) -> None:
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps(snapshot_to_dict(minimal())))
+    assert "is not a jira-perms snapshot (expected a gzip-compressed JSON file" in read_error(path)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=200))
+def test_random_bytes(tmp_path: Path, junk: bytes) -> None:
+    path = tmp_path / "junk.jpsnap"
+    path.write_bytes(junk)
+    read_error(path)
+
+
+def test_random_bytes_after_a_gzip_header(tmp_path: Path) -> None:
+    path = tmp_path / "junk.jpsnap"
+    path.write_bytes(b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4)
+    read_error(path)
+
+
+def test_truncated_gzip(tmp_path: Path) -> None:
+    snap = minimal(accounts=tuple(Account(f"a{i}", f"Person {i}") for i in range(500)))
+    path = write_snapshot(snap, tmp_path / "site.jpsnap")
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+    message = read_error(path)
+    assert "is truncated" in message and "re-run the sync or ask for the file again" in message
+
+
+def test_truncated_json_inside_good_gzip(tmp_path: Path) -> None:
+    text = json.dumps(snapshot_to_dict(minimal(accounts=(Account("a1", "Ann"),))))
+    for cut in (len(text) // 2, len(text) - 1, text.index('"Ann"') + 2):
+        path = tmp_path / "site.jpsnap"
+        path.write_bytes(gzip.compress(text[:cut].encode()))
+        assert "is truncated" in read_error(path)
+
+
+def test_gzip_of_text_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "notes.jpsnap"
+    path.write_bytes(gzip.compress(b"hello, this is not JSON"))
+    assert "is not a jira-perms snapshot" in read_error(path)
+
+
+def test_gzip_of_non_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "bin.jpsnap"
+    path.write_bytes(gzip.compress(b"\xff\xfe\xfa{"))
+    assert "is not a jira-perms snapshot" in read_error(path)
+
+
+@pytest.mark.parametrize("value", [[1, 2], "jira-perms-snapshot", 3, None])
+def test_json_that_is_not_an_object(tmp_path: Path, value: object) -> None:
+    assert "is not a jira-perms snapshot" in read_error(gz_json(tmp_path / "x.jpsnap", value))
+
+
+@pytest.mark.parametrize("fmt", ["other-tool", None, 1])
+def test_wrong_or_missing_format_name(tmp_path: Path, fmt: object) -> None:
+    d = doc()
+    if fmt is None:
+        del d["format"]
+    else:
+        d["format"] = fmt
+    assert "is not a jira-perms snapshot" in read_error(gz_json(tmp_path / "x.jpsnap", d))
+
+
+def test_newer_version(tmp_path: Path) -> None:
+    message = read_error(gz_json(tmp_path / "x.jpsnap", doc(version=FORMAT_VERSION + 1)))
+    assert message == (f"{tmp_path / 'x.jpsnap'} was written by a newer jira-perms (snapshot format 2, "
+                       "this version reads 1): upgrade jira-perms")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (lambda d: d.pop("version"), "missing 'version'"),
+        (lambda d: d.update(version="1"), "bad 'version'"),
+        (lambda d: d.update(version=0), "bad 'version'"),
+        (lambda d: d.pop("site"), "missing 'site'"),
+        (lambda d: d.pop("provenance"), "missing 'provenance'"),
+        (lambda d: d["site"].update(deployment="moon"), "site.deployment: unknown value 'moon'"),
+        (lambda d: d.update(accounts={}), "accounts: expected a list, got an object"),
+        (lambda d: d["accounts"][0].pop("accountId"), "accounts[0]: missing 'accountId'"),
+        (lambda d: d["accounts"][0].update(active="yes"), "accounts[0].active: expected true or false"),
+        (lambda d: d["accounts"].append(5), "accounts[1]: expected an object, got a number"),
+        (lambda d: d.update(groups=[{"name": "g", "members": ["a1", 7]}]), "groups[0].members[1]: expected a string"),
+        (lambda d: d.update(completeness=[{"kind": "weather", "subject": None, "status": "complete"}]),
+         "completeness[0].kind: unknown value 'weather'"),
+        (lambda d: d.update(projects=[{"id": "1", "key": "A", "name": "A", "roleActors": {"10002": {"users": 1}}}]),
+         "projects[0].roleActors['10002'].users: expected a list of strings"),
+        (lambda d: d.update(permissionSchemes=[{"id": "1", "name": "S", "grants": [{"id": "1", "permission": "X"}]}]),
+         "permissionSchemes[0].grants[0]: missing 'holder'"),
+        (lambda d: d.update(accountGlobalPermissions={"a1": "ADMINISTER"}),
+         "accountGlobalPermissions['a1']: expected a list of strings"),
+        (lambda d: d.update(issues=[{"key": "A-1", "id": "1", "projectKey": "A", "statusId": "1",
+                                     "issueType": {"id": "1"}}]), "issues[0].issueType: missing 'name'"),
+    ],
+)
+def test_damaged_documents(tmp_path: Path, mutate, where: str) -> None:
+    d = doc()
+    mutate(d)
+    message = read_error(gz_json(tmp_path / "x.jpsnap", d))
+    assert f"{tmp_path / 'x.jpsnap'} is damaged: " in message and where in message, message
+    with pytest.raises(SnapshotFormatError) as info:
+        snapshot_from_dict(d)
+    assert str(info.value).startswith("the snapshot is damaged: ") and where in str(info.value)
+
+
+def test_from_dict_errors_are_user_errors() -> None:
+    with pytest.raises(UserError, match=r"^the snapshot is not a jira-perms snapshot$"):
+        snapshot_from_dict([])
+    with pytest.raises(SnapshotFormatError, match=r"^mine\.json was written by a newer jira-perms"):
+        snapshot_from_dict(doc(version=7), source="mine.json")
+
+
+def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(snap=snapshots(), data=st.data())
+def test_any_mutation_gives_a_format_error_or_a_snapshot(snap: Snapshot, data: st.DataObject) -> None:
+    """Never a KeyError / TypeError traceback: every damaged document is one SnapshotFormatError line."""
+    d = json.loads(json.dumps(snapshot_to_dict(snap)))
+    path = data.draw(st.sampled_from(_paths(d)[1:]))
+    parent = d
+    for part in path[:-1]:
+        parent = parent[part]
+    replacement = data.draw(st.sampled_from((None, 0, 1.5, True, "x", [], {}, [1], {"k": "v"}, "DELETE")))
+    if replacement == "DELETE":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = replacement
+    try:
+        snapshot_from_dict(d)
+    except SnapshotFormatError as e:
+        assert "\n" not in str(e)
+
+
+# --------------------------------------------------------------------------- demo and scale
+
+
+def test_load_demo_reads_the_bundled_snapshot_or_says_it_is_missing() -> None:
+    assert DEMO_RESOURCE == "demo-site.jpsnap"
+    try:
+        demo = load_demo()
+    except SnapshotError as e:
+        assert "missing" in str(e) and DEMO_RESOURCE in str(e) and "\n" not in str(e)
+    else:
+        assert isinstance(demo, Snapshot) and demo.accounts
+
+
+@pytest.mark.slow
+def test_a_large_site_is_small_and_fast(tmp_path: Path) -> None:
+    n = 50_000
+    accts = tuple(Account(f"5b10ac8d82e05b22cc7d{i:06x}", f"Person Number {i}", f"person{i}@example.com")
+                  for i in range(n))
+    ids = tuple(a.account_id for a in accts)
+    groups = tuple(Group(f"group-{g}", f"{g:08x}-0000-0000-0000-000000000000", ids[g * 100: g * 100 + 5000])
+                   for g in range(200))
+    snap = minimal(accounts=accts, groups=groups)
+    path = write_snapshot(snap, tmp_path / "big.jpsnap")
+    assert path.stat().st_size < 50 * 1024 * 1024
+    start = time.perf_counter()
+    back = read_snapshot(path)
+    elapsed = time.perf_counter() - start
+    assert len(back.accounts) == n and back.groups[-1].members == groups[-1].members
+    assert elapsed < 2.0, f"reading took {elapsed:.2f}s"
+
+
+def test_the_documented_example_is_a_canonical_v1_document() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "snapshot-format.md").read_text(encoding="utf-8")
+    example = json.loads(text.split("```json", 1)[1].split("```", 1)[0])
+    snap = snapshot_from_dict(example)
+    assert snapshot_to_dict(snap) == example  # nothing missing, no default written out
+    assert snap.fact_status(FactKind.GROUP_MEMBERS, "jira-administrators").status is Status.FORBIDDEN
+
+
+def test_the_docs_list_every_closed_value() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "snapshot-format.md").read_text(encoding="utf-8")
+    for value in [*Status, *FactKind]:
+        assert f"| `{value.value}` |" in text, value
+    for value in [*AccountType, *ProjectType, *Deployment]:
+        assert f'"{value.value}"' in text, value
