@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--account", "-a", required=True,
                    help="accountId, email or display name; 'anonymous' for a logged-out visitor")
     p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
-    _scope(p)
+    _scope(p, required=False)
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--no-fixes", action="store_true", help="skip the search for fixes")
     p.set_defaults(handler=cmd_explain)

@@ -443,6 +443,8 @@ def matrix_csv(matrix: Matrix) -> str:
 
 def snapshot_summary(snapshot: Snapshot) -> dict:
     accounts = snapshot.accounts
+    taken_by = next((f"{a.display_name} ({a.account_id})" for a in accounts
+                     if a.account_id == snapshot.provenance.taken_by), snapshot.provenance.taken_by)
     types = Counter(a.account_type.value for a in accounts)
     projects = snapshot.projects
     return {
@@ -451,7 +453,7 @@ def snapshot_summary(snapshot: Snapshot) -> dict:
         "deployment": snapshot.site.deployment.value,
         "serverVersion": snapshot.site.server_version,
         "takenAt": snapshot.provenance.taken_at,
-        "takenBy": snapshot.provenance.taken_by,
+        "takenBy": taken_by,
         "toolVersion": snapshot.provenance.tool_version,
         "counts": {
             "accounts": len(accounts),
