@@ -1,0 +1,79 @@
+"""Where jira-perms keeps its files, and the small private files it owns.
+
+* config: ``platformdirs.user_config_path("jira-perms")`` (sites, keymap, the
+  redaction key); override with ``JIRA_PERMS_CONFIG_DIR``;
+* data: ``platformdirs.user_data_path("jira-perms")`` (snapshots per site);
+  override with ``JIRA_PERMS_DATA_DIR``.
+
+Secrets never live here: API tokens stay in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import platformdirs
+
+from explorer.core.errors import UserError
+
+APP = "jira-perms"
+REDACTION_KEY_FILE = "redaction.key"
+
+
+def config_dir() -> Path:
+    override = os.environ.get("JIRA_PERMS_CONFIG_DIR")
+    return Path(override) if override else platformdirs.user_config_path(APP)
+
+
+def data_dir() -> Path:
+    override = os.environ.get("JIRA_PERMS_DATA_DIR")
+    return Path(override) if override else platformdirs.user_data_path(APP)
+
+
+def write_private(path: Path, payload: bytes) -> Path:
+    """Write a file atomically with mode 0600 (temp file in the same folder, fsync, rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise UserError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from e
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise UserError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from e
+        raise
+    return path
+
+
+def redaction_key(create: bool = True) -> bytes:
+    """The user's redaction key (32 random bytes, 0600), created on first use.
+
+    The TUI's redaction toggle and ``jira-perms redact`` both use it, so their
+    pseudonyms agree.
+    """
+    path = config_dir() / REDACTION_KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) >= 16:
+            return key
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise UserError(f"cannot read the redaction key {path}: {e.strerror or e}") from e
+    if not create:
+        raise UserError(f"no redaction key at {path}")
+    key = secrets.token_bytes(32)
+    write_private(path, key)
+    return key
