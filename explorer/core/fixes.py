@@ -344,7 +344,11 @@ def _describe(ix: SiteIndex, exp: Explanation, project: Project, issue: Issue | 
 
 
 def _other_accounts(ix: SiteIndex, exp: Explanation, combo: tuple[_Candidate, ...]) -> int:
-    """How many other accounts a change affects (grant changes reach everyone the holder names)."""
+    """How many other active accounts a change affects.
+
+    Grant changes reach everyone the new holder names; issue-level changes (security
+    level, status properties) reach everyone who can newly browse the issue.
+    """
     affected: set[str] = set()
     for cand in combo:
         change = cand.change
@@ -358,6 +362,16 @@ def _other_accounts(ix: SiteIndex, exp: Explanation, combo: tuple[_Candidate, ..
                     affected |= ix.role_accounts(proj, change.holder_parameter or "")
         elif change.holder_type == "group":
             affected |= ix.t.groups.get(change.holder_parameter or "", frozenset())
+    if exp.issue_key and any(c.scope in ("issue", "workflow") for c in combo):
+        patched = ix.with_patch(_merge(combo))
+        for account in ix.snapshot.accounts:
+            if not account.active or account.account_id in affected:
+                continue
+            before = evaluate_in(ix, account, catalogue.BROWSE, None, exp.issue_key).verdict
+            if before is Verdict.ALLOWED:
+                continue
+            if evaluate_in(patched, account, catalogue.BROWSE, None, exp.issue_key).verdict is Verdict.ALLOWED:
+                affected.add(account.account_id)
     affected.discard(exp.account.account_id)
     return sum(1 for a in affected if (acc := ix.account(a)) is not None and acc.active)
 
@@ -365,22 +379,26 @@ def _other_accounts(ix: SiteIndex, exp: Explanation, combo: tuple[_Candidate, ..
 def _blast_summary(gained: list[tuple[str, str]], others: int, combo: tuple[_Candidate, ...], issue_only: bool,
                    exp: Explanation) -> str:
     who = exp.account.display_name
+    where = f" on {exp.issue_key}" if issue_only else ""
     if not gained:
-        text = f"grants {who} nothing else"
-        if issue_only:
-            text += f" on {exp.issue_key}"
+        text = f"grants {who} nothing else{where}"
     else:
-        per_project: dict[str, int] = {}
-        for key, _ in gained:
-            per_project[key] = per_project.get(key, 0) + 1
-        parts = ", ".join(f"{n} in {key}" for key, n in sorted(per_project.items(), key=lambda kv: (-kv[1], kv[0])))
         total = len(gained)
         noun = "permission" if total == 1 else "permissions"
-        text = f"also grants {who} {total} other {noun} ({parts})"
-        admin = [k for k, p in gained if p == catalogue.ADMINISTER_PROJECTS]
-        if admin:
-            text += f", including Administer Projects in {', '.join(admin)}"
+        if issue_only:
+            text = f"also gives {who} {total} other {noun} on {exp.issue_key}"
+        else:
+            per_project: dict[str, int] = {}
+            for key, _ in gained:
+                per_project[key] = per_project.get(key, 0) + 1
+            parts = ", ".join(f"{n} in {key}"
+                              for key, n in sorted(per_project.items(), key=lambda kv: (-kv[1], kv[0])))
+            text = f"also grants {who} {total} other {noun} ({parts})"
+            admin = [k for k, p in gained if p == catalogue.ADMINISTER_PROJECTS]
+            if admin:
+                text += f", including Administer Projects in {', '.join(admin)}"
     if others:
-        text += f"; affects {others} other account{'s' if others != 1 else ''} too"
+        reach = f"makes {exp.issue_key} visible to" if issue_only and not any(
+            c.change.action == "add_grant" for c in combo) else "affects"
+        text += f"; {reach} {others} other account{'s' if others != 1 else ''} too"
     return text
-

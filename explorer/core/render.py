@@ -78,7 +78,8 @@ def _grant_heading(exp: Explanation, lines: list[Check]) -> tuple[str, str]:
     real = [c for c in lines if c.grant_id or c.holder_type]
     noun = "ways" if any(c.kind is not Kind.GRANT for c in lines) else "grants"
     if matched:
-        return "✓", f"{len(matched)} of the {len(lines)} {noun} to get {perm}{scheme} match"
+        verb = "matches" if len(matched) == 1 else "match"
+        return "✓", f"{len(matched)} of the {len(lines)} {noun} to get {perm}{scheme} {verb}"
     if unknown:
         return "?", (f"none of the {len(lines)} {noun} to get {perm}{scheme} surely matches; "
                      f"{len(unknown)} cannot be decided")
