@@ -234,7 +234,7 @@ def _project(draw, i: int, world: World, roles: tuple[Role, ...], perm_ids, sec_
     if draw(rarely):  # team-managed
         team_roles = tuple(
             TeamRole(str(20000 + 10 * i + j), name, frozenset(_subset(draw, PERMISSION_KEYS, max_size=6)))
-            for j, name in enumerate(_subset(draw, ("Administrator", "Member", "Viewer"), min_size=1))
+            for j, name in enumerate(_subset(draw, ("Administrator", "Member", "Viewer", "Agent"), min_size=1))
         )
         actors = {r.id: _actors(draw, world) for r in _subset(draw, team_roles)}
         return Project(**common, team_managed=True, role_actors=frozen_map(actors), team_roles=team_roles,

@@ -120,6 +120,7 @@ class _Tables:
     issues: dict[str, Issue] = field(default_factory=dict)
     global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
     account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
+    bulk_sets: object = None  # explorer.core.bulk's shared sets, built on first use
 
 
 def _build(snap: Snapshot) -> _Tables:

@@ -8,18 +8,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.core import catalogue
+from explorer.core import bulk, catalogue
 from explorer.core.evaluator import evaluate_in, resolve_account_id, resolve_permission_key, resolve_scope
 from explorer.core.explanation import Check, Explanation, Verdict
 from explorer.core.index import index_for
 from explorer.core.model import ANONYMOUS, Account, Snapshot
 
 
-@dataclass(frozen=True, slots=True)
 class WhoCanEntry:
-    account: Account
-    via: tuple[str, ...]
-    explanation: Explanation
+    """One account in a who-can answer; its full explanation is computed when asked for."""
+
+    __slots__ = ("account", "via", "_explanation", "_question")
+
+    def __init__(self, account: Account, via: tuple[str, ...], explanation: Explanation | None = None,
+                 question: tuple | None = None):
+        self.account = account
+        self.via = via
+        self._explanation = explanation
+        self._question = question
+
+    @property
+    def explanation(self) -> Explanation:
+        if self._explanation is None:
+            ix, permission, project, issue = self._question
+            self._explanation = evaluate_in(ix, self.account, permission, project, issue)
+        return self._explanation
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,17 +70,26 @@ def who_can(snapshot: Snapshot, permission: str, project: str | None = None, iss
     else:
         proj, iss = resolve_scope(ix, project, issue)
         proj_key, issue_key = proj.key, iss.key if iss else None
-    allowed: list[WhoCanEntry] = []
-    unknown: list[WhoCanEntry] = []
     accounts = [ANONYMOUS, *snapshot.accounts]
-    for account in accounts:
-        if not include_inactive and not account.active:
-            continue
-        exp = evaluate_in(ix, account, key, proj_key, issue_key)
-        if exp.verdict is Verdict.ALLOWED:
-            allowed.append(WhoCanEntry(account, _via(exp), exp))
-        elif exp.verdict is Verdict.UNKNOWN:
-            unknown.append(WhoCanEntry(account, (), exp))
+    considered = [a for a in accounts if include_inactive or a.active]
+    question = (ix, key, proj_key, issue_key)
+    try:
+        project_obj = ix.project(proj_key) if proj_key else None
+        issue_obj = ix.issue(issue_key) if issue_key else None
+        sets = bulk.verdicts(ix, key, project_obj, issue_obj, frozenset(a.account_id for a in considered))
+        vias = bulk.allowed_vias(ix, key, project_obj, issue_obj, sets.true) if project_obj else {}
+        allowed = [WhoCanEntry(a, vias.get(a.account_id) or ("Administer Jira" if not project_obj else "allowed",),
+                               question=question)
+                   for a in considered if a.account_id in sets.true]
+        unknown = [WhoCanEntry(a, (), question=question) for a in considered if a.account_id in sets.unknown]
+    except bulk.Unsupported:
+        allowed, unknown = [], []
+        for account in considered:
+            exp = evaluate_in(ix, account, key, proj_key, issue_key)
+            if exp.verdict is Verdict.ALLOWED:
+                allowed.append(WhoCanEntry(account, _via(exp), exp))
+            elif exp.verdict is Verdict.UNKNOWN:
+                unknown.append(WhoCanEntry(account, (), exp))
     return WhoCan(key, proj_key or "", issue_key, tuple(allowed), tuple(unknown), len(accounts))
 
 
@@ -86,6 +108,14 @@ class Matrix:
     kind: str  # "account" | "project"
 
 
+def _cell(account_id: str, sets: bulk.TriSet) -> Verdict:
+    if account_id in sets.true:
+        return Verdict.ALLOWED
+    if account_id in sets.unknown:
+        return Verdict.UNKNOWN
+    return Verdict.DENIED
+
+
 def _permission_keys(permissions: list[str] | None) -> tuple[str, ...]:
     if permissions:
         return tuple(permissions)
@@ -99,7 +129,11 @@ def account_matrix(snapshot: Snapshot, account: Account | str, permissions: list
     keys = _permission_keys(permissions)
     rows = []
     for project in snapshot.projects:
-        cells = {k: evaluate_in(ix, acc, k, project.key).verdict for k in keys}
+        try:
+            sets = bulk.many_verdicts(ix, keys, project, None, frozenset({acc.account_id}))
+            cells = {k: _cell(acc.account_id, sets[k]) for k in keys}
+        except bulk.Unsupported:
+            cells = {k: evaluate_in(ix, acc, k, project.key).verdict for k in keys}
         rows.append(MatrixRow(project.key, project.key, cells))
     return Matrix(f"{acc.display_name}: permissions in every project", keys, tuple(rows), "account")
 
@@ -110,10 +144,12 @@ def project_matrix(snapshot: Snapshot, project: str, permissions: list[str] | No
     ix = index_for(snapshot)
     proj, _ = resolve_scope(ix, project, None)
     keys = _permission_keys(permissions)
-    rows = []
-    for account in [ANONYMOUS, *snapshot.accounts]:
-        if not include_inactive and not account.active:
-            continue
-        cells = {k: evaluate_in(ix, account, k, proj.key).verdict for k in keys}
-        rows.append(MatrixRow(account.display_name, account.account_id, cells))
+    considered = [a for a in [ANONYMOUS, *snapshot.accounts] if include_inactive or a.active]
+    try:
+        sets = bulk.many_verdicts(ix, keys, proj, None, frozenset(a.account_id for a in considered))
+        rows = [MatrixRow(a.display_name, a.account_id, {k: _cell(a.account_id, sets[k]) for k in keys})
+                for a in considered]
+    except bulk.Unsupported:
+        rows = [MatrixRow(a.display_name, a.account_id, {k: evaluate_in(ix, a, k, proj.key).verdict for k in keys})
+                for a in considered]
     return Matrix(f"{proj.key} ({proj.name}): every account's permissions", keys, tuple(rows), "project")

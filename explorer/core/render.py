@@ -346,19 +346,35 @@ def explanation_json(exp: Explanation, snapshot: Snapshot | None = None) -> dict
 # ---------------------------------------------------------------- who-can
 
 
+UNDETERMINED_DETAIL = 50  # explain at most this many undetermined accounts in full
+
+
+def _sample_missing(result: WhoCan) -> list[Fact]:
+    seen: dict = {}
+    for entry in result.undetermined[:UNDETERMINED_DETAIL]:
+        for fact in entry.explanation.missing_facts:
+            seen.setdefault(fact.key, fact)
+    return list(seen.values())
+
+
 def who_can_json(result: WhoCan) -> dict:
     def entry(e) -> dict:
         return {"accountId": None if e.account.is_anonymous else e.account.account_id,
                 "displayName": e.account.display_name, "via": list(e.via)}
 
+    undetermined = []
+    for number, e in enumerate(result.undetermined):
+        item = {k: v for k, v in entry(e).items() if k != "via"}
+        if number < UNDETERMINED_DETAIL:
+            item["missing"] = [_fact_json(f) for f in e.explanation.missing_facts]
+        undetermined.append(item)
     return {
         "permission": result.permission,
         "project": result.project_key or None,
         "issue": result.issue_key,
         "accounts": [entry(e) for e in result.allowed],
-        "undetermined": [
-            {**entry(e), "missing": [_fact_json(f) for f in e.explanation.missing_facts]} for e in result.undetermined
-        ],
+        "undetermined": undetermined,
+        "missingFacts": [_fact_json(f) for f in _sample_missing(result)],
     }
 
 
@@ -383,10 +399,15 @@ def who_can_text(result: WhoCan, markdown: bool = False) -> str:
     if result.undetermined:
         out.append("")
         out.append(f"Cannot determine for {len(result.undetermined)} account(s):")
-        for e in result.undetermined:
+        for e in result.undetermined[:20]:
             facts = "; ".join(f.describe() for f in e.explanation.missing_facts) or "a fact is missing"
             line = f"{e.account.display_name}: {facts}"
             out.append(f"- ? {_md(line)}" if markdown else f"  ? {line}")
+        if len(result.undetermined) > 20:
+            rest = len(result.undetermined) - 20
+            facts = "; ".join(f.describe() for f in _sample_missing(result))
+            line = f"... and {rest} more; the snapshot lacks: {facts}"
+            out.append(f"- {_md(line)}" if markdown else f"  {line}")
     return "\n".join(out) + "\n"
 
 
