@@ -58,6 +58,8 @@ class _Sets:
         self.accounts = frozenset(t.accounts)
         self.active = frozenset(a for a, acc in t.accounts.items() if acc.active)
         self.active_or_anonymous = self.active | {ANONYMOUS_ID}
+        self.everyone = self.accounts | {ANONYMOUS_ID}
+        self.order = {ANONYMOUS_ID: -1} | {a: i for i, a in enumerate(t.accounts)}
         self.customers = frozenset(a for a, acc in t.accounts.items() if acc.account_type is AccountType.CUSTOMER)
         self.logged_in = self.accounts - self.customers
         self.groups: dict[str, TriSet] = {}
@@ -87,13 +89,13 @@ def _or(parts: list[TriSet]) -> TriSet:
 
 
 def _and(parts: list[TriSet], universe: frozenset[str]) -> TriSet:
+    """Kleene AND: true where every part is true; false where any part is false; unknown otherwise."""
     true = universe
-    false: set[str] = set()
+    possible = universe  # not false for any part
     for part in parts:
         true = true & part.true
-        false |= universe - part.true - part.unknown
-    unknown = universe - true - false
-    return TriSet(frozenset(true), frozenset(unknown))
+        possible = possible & (part.true | part.unknown if part.unknown else part.true)
+    return TriSet(frozenset(true), frozenset(possible - true))
 
 
 class _Scope:
@@ -106,7 +108,6 @@ class _Scope:
         self.project = project
         self.issue = issue
         self.U = universe
-        self.accounts = universe - {ANONYMOUS_ID}
         self.all = TriSet(universe, EMPTY)
         self.none = TriSet(EMPTY, EMPTY)
 
@@ -114,8 +115,19 @@ class _Scope:
         """Restrict to the universe (set intersection walks the smaller side)."""
         return TriSet(self.U & true, self.U & unknown if unknown else EMPTY)
 
-    def unknown_for_accounts(self) -> TriSet:
-        return TriSet(EMPTY, self.accounts)
+    @property
+    def accounts(self) -> frozenset[str]:
+        """The universe without the anonymous visitor."""
+        found = self.memo.get("accounts")
+        if found is None:
+            if self.U is self.s.everyone:
+                found = self.s.accounts
+            elif ANONYMOUS_ID not in self.U:
+                found = self.U
+            else:
+                found = self.U - {ANONYMOUS_ID}
+            self.memo["accounts"] = found
+        return found
 
     # -- shared sets ------------------------------------------------------------------------
     def group(self, name: str) -> TriSet:
@@ -460,53 +472,78 @@ def many_verdicts(ix: SiteIndex, permissions: list[str] | tuple[str, ...], proje
 
 
 def universe_of(ix: SiteIndex, include_anonymous: bool = True) -> frozenset[str]:
+    """Every account of the snapshot (and the anonymous visitor)."""
+    if not ix.patch:
+        sets = _sets(ix)
+        return sets.everyone if include_anonymous else sets.accounts
     accounts = frozenset(ix.t.accounts)
     return accounts | {ANONYMOUS_ID} if include_anonymous else accounts
 
 
-def allowed_vias(ix: SiteIndex, permission: str, project: Project, issue: Issue | None,
-                 allowed: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """For accounts already known to be allowed: how each gets the permission (every grant that matches)."""
-    scope = _Scope(ix, _sets(ix), project, issue, allowed)
-    vias: dict[str, list[str]] = {a: [] for a in allowed}
-    t = ix.t
-    if scope.team_path:
-        level = (project.access_level or "").lower()
-        for role in project.team_roles:
-            if permission not in role.permissions:
-                continue
-            for account in scope.role_here(role.id).true:
-                vias[account].append(f"role {role.name} in {project.key}")
+def active_universe(ix: SiteIndex) -> frozenset[str]:
+    """Active accounts and the anonymous visitor (who-can's default)."""
+    return _sets(ix).active_or_anonymous
+
+
+def account_order(ix: SiteIndex) -> dict[str, int]:
+    """Position of each account in the snapshot (anonymous first), for stable listings."""
+    return _sets(ix).order
+
+
+class ViaFinder:
+    """How allowed accounts get a permission: every matching grant, found per account on demand.
+
+    The matched set of each grant is computed once for all allowed accounts; an
+    account's "via" is then a few set look-ups, so a who-can answer with tens of
+    thousands of accounts costs nothing until its rows are shown.
+    """
+
+    def __init__(self, ix: SiteIndex, permission: str, project: Project, issue: Issue | None,
+                 allowed: frozenset[str]):
+        self.ix = ix
+        self.project = project
+        scope = _Scope(ix, _sets(ix), project, issue, allowed)
+        self.lines: list[tuple[frozenset[str], str | None, str]] = []  # (matched, role id or None, label)
+        if scope.team_path:
+            level = (project.access_level or "").lower()
             implied = {"open": "Agent" if project.project_type is ProjectType.SERVICE_DESK else "Member",
                        "limited": "Viewer"}.get(level)
-            if implied == role.name:
-                for account in allowed & scope.s.logged_in:
-                    vias[account].append(f"access level {level} (role {role.name})")
-    else:
-        scheme, _ = ix.scheme(project)
-        for grant in ix.grants(scheme, permission) if scheme else ():
-            matched = scope.holder(grant.holder, issue).true
-            if not matched:
+            for role in project.team_roles:
+                if permission in role.permissions:
+                    self.lines.append((scope.role_here(role.id).true, None, f"role {role.name} in {project.key}"))
+                    if implied == role.name:
+                        self.lines.append((allowed & scope.s.logged_in, None,
+                                           f"access level {level} (role {role.name})"))
+        else:
+            scheme, _ = ix.scheme(project)
+            for grant in ix.grants(scheme, permission) if scheme else ():
+                matched = scope.holder(grant.holder, issue).true
+                if not matched:
+                    continue
+                kind = canonical_type(grant.holder.type)
+                role_id = (grant.holder.parameter or grant.holder.value or "") if kind == "projectRole" else None
+                self.lines.append((matched, role_id, _via_label(ix, kind, grant.holder, project, issue)))
+        if permission == catalogue.ADMINISTER_PROJECTS:
+            self.lines.append((scope.global_permission(catalogue.ADMINISTER).true, None,
+                               "a Jira admin, inheriting Administer Projects (decision 1)"))
+
+    def via(self, account: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for matched, role_id, label in self.lines:
+            if account not in matched:
                 continue
-            kind = canonical_type(grant.holder.type)
-            if kind == "projectRole":
-                role_id = grant.holder.parameter or grant.holder.value or ""
-                key = (project.key, role_id)
-                name = ix.role_name(role_id)
-                for account in matched:
-                    if account in t.role_users.get(key, ()):
-                        vias[account].append(f"an actor of role {name} in {project.key}")
-                    else:
-                        group = next((g for g in t.role_groups.get(key, ()) if account in t.groups.get(g, ())), "?")
-                        vias[account].append(f"group {group}, an actor of role {name} in {project.key}")
+            if role_id is None:
+                found.append(label)
                 continue
-            label = _via_label(ix, kind, grant.holder, project, issue)
-            for account in matched:
-                vias[account].append(label)
-    if permission == catalogue.ADMINISTER_PROJECTS:
-        for account in scope.global_permission(catalogue.ADMINISTER).true:
-            vias[account].append("a Jira admin, inheriting Administer Projects (decision 1)")
-    return {a: tuple(dict.fromkeys(v)) or ("allowed",) for a, v in vias.items()}
+            key = (self.project.key, role_id)
+            name = self.ix.role_name(role_id)
+            if account in self.ix.t.role_users.get(key, ()):
+                found.append(f"an actor of role {name} in {self.project.key}")
+            else:
+                group = next((g for g in self.ix.t.role_groups.get(key, ())
+                              if account in self.ix.t.groups.get(g, ())), "?")
+                found.append(f"group {group}, an actor of role {name} in {self.project.key}")
+        return tuple(dict.fromkeys(found)) or ("allowed",)
 
 
 def _via_label(ix: SiteIndex, kind: str | None, holder: Holder, project: Project, issue: Issue | None) -> str:

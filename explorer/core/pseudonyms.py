@@ -67,3 +67,12 @@ class Pseudonymizer:
     def text(self, kind: str, original: str) -> str:
         """Free text (issue summaries, custom-field values): ``[redacted summary 3f9a1c]``."""
         return f"[redacted {kind} {self._digest(kind, original)[:3].hex()}]"
+
+    def site(self, url: str) -> str:
+        """A site URL: ``https://amber-falcon-3f9a.redacted.invalid``."""
+        adjective, animal, tag = self._words("site", url.rstrip("/").lower())
+        return f"https://{adjective.lower()}-{animal.lower()}-{tag}.redacted.invalid"
+
+    def opaque(self, kind: str, original: str) -> str:
+        """An opaque id (group ids and the like): ``g-3f9a1c2b4d5e``."""
+        return f"{kind[:1]}-{self._digest(kind, original)[:6].hex()}"

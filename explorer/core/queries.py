@@ -18,14 +18,22 @@ from explorer.core.model import ANONYMOUS, Account, Snapshot
 class WhoCanEntry:
     """One account in a who-can answer; its full explanation is computed when asked for."""
 
-    __slots__ = ("account", "via", "_explanation", "_question")
+    __slots__ = ("account", "_via", "_explanation", "_question", "_finder")
 
-    def __init__(self, account: Account, via: tuple[str, ...], explanation: Explanation | None = None,
-                 question: tuple | None = None):
+    def __init__(self, account: Account, via: tuple[str, ...] | None, explanation: Explanation | None = None,
+                 question: tuple | None = None, finder: bulk.ViaFinder | None = None):
         self.account = account
-        self.via = via
+        self._via = via
         self._explanation = explanation
         self._question = question
+        self._finder = finder
+
+    @property
+    def via(self) -> tuple[str, ...]:
+        """How the account gets the permission (empty for undetermined accounts)."""
+        if self._via is None:
+            self._via = self._finder.via(self.account.account_id) if self._finder else ()
+        return self._via
 
     @property
     def explanation(self) -> Explanation:
@@ -71,20 +79,23 @@ def who_can(snapshot: Snapshot, permission: str, project: str | None = None, iss
         proj, iss = resolve_scope(ix, project, issue)
         proj_key, issue_key = proj.key, iss.key if iss else None
     accounts = [ANONYMOUS, *snapshot.accounts]
-    considered = [a for a in accounts if include_inactive or a.active]
     question = (ix, key, proj_key, issue_key)
     try:
         project_obj = ix.project(proj_key) if proj_key else None
         issue_obj = ix.issue(issue_key) if issue_key else None
-        sets = bulk.verdicts(ix, key, project_obj, issue_obj, frozenset(a.account_id for a in considered))
-        vias = bulk.allowed_vias(ix, key, project_obj, issue_obj, sets.true) if project_obj else {}
-        allowed = [WhoCanEntry(a, vias.get(a.account_id) or ("Administer Jira" if not project_obj else "allowed",),
-                               question=question)
-                   for a in considered if a.account_id in sets.true]
-        unknown = [WhoCanEntry(a, (), question=question) for a in considered if a.account_id in sets.unknown]
+        universe = bulk.universe_of(ix) if include_inactive else bulk.active_universe(ix)
+        sets = bulk.verdicts(ix, key, project_obj, issue_obj, universe)
+        finder = bulk.ViaFinder(ix, key, project_obj, issue_obj, sets.true) if project_obj else None
+        order = bulk.account_order(ix)
+        allowed = [WhoCanEntry(ix.account(a), None if finder else ("holds the global permission",),
+                               question=question, finder=finder) for a in sorted(sets.true, key=order.__getitem__)]
+        unknown = [WhoCanEntry(ix.account(a), (), question=question)
+                   for a in sorted(sets.unknown, key=order.__getitem__)]
     except bulk.Unsupported:
         allowed, unknown = [], []
-        for account in considered:
+        for account in accounts:
+            if not include_inactive and not account.active:
+                continue
             exp = evaluate_in(ix, account, key, proj_key, issue_key)
             if exp.verdict is Verdict.ALLOWED:
                 allowed.append(WhoCanEntry(account, _via(exp), exp))
