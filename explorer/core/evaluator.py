@@ -17,11 +17,9 @@ from explorer.core.catalogue import Access, ProjectPermission
 from explorer.core.decisions import ADMIN_CONFLICT, TEAM_ADMIN_CONFLICT
 from explorer.core.errors import LookupFailed
 from explorer.core.explanation import Check, Explanation, Kind, Match, Verdict
-from explorer.core.holders import Context, HolderMatch, canonical_type, holder_label, match_holder
+from explorer.core.holders import Context, HolderMatch, canonical_type, match_holder
 from explorer.core.index import SiteIndex, Tri, index_for, kleene_and, kleene_or
 from explorer.core.model import (
-    ANONYMOUS,
-    ANONYMOUS_ID,
     Account,
     Fact,
     FactKind,
@@ -674,9 +672,3 @@ def _property_type(key: str) -> str | None:
         return "sd.customer.portal.only"
     return parts[1]
 
-
-def anonymous() -> Account:
-    return ANONYMOUS
-
-
-__all__ = ["evaluate", "evaluate_in", "grants_match", "holder_label", "ANONYMOUS_ID"]

@@ -12,7 +12,7 @@ else the change would grant this account, and how many other accounts it touches
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from explorer.core import catalogue
 from explorer.core.catalogue import Access
@@ -46,8 +46,6 @@ def explain(snapshot: Snapshot, account: Account | str, permission: str, project
     ix = index_for(snapshot)
     result = evaluate_in(ix, account, permission, project, issue)
     if with_fixes and result.verdict is Verdict.DENIED and result.project_key is not None:
-        from dataclasses import replace
-
         result = replace(result, fixes=suggest_fixes(ix, result, limit=limit))
     return result
 
