@@ -330,6 +330,13 @@ class Snapshot:
     issues: tuple[Issue, ...] = ()
     facts: tuple[Fact, ...] = ()
 
+    def fact_status(self, kind: FactKind, subject: str | None = None) -> Fact | None:
+        """The recorded completeness of a fact, or None when nothing was recorded."""
+        for fact in self.facts:
+            if fact.kind is kind and fact.subject == subject:
+                return fact
+        return None
+
     @property
     def gaps(self) -> tuple[Fact, ...]:
         """Facts the sync could not read completely."""
