@@ -73,9 +73,30 @@ def suggest_fixes(ix: SiteIndex, exp: Explanation, limit: int = 5) -> tuple[Fix,
         if combo and _allows(ix, exp, _merge(combo)):
             found.append(combo)
     fixes = [_describe(ix, exp, project, issue, combo) for combo in found]
-    fixes.sort(key=lambda f: (len(f.changes), len(f.also_grants) + f.other_accounts,
+    fixes.sort(key=lambda f: (_odd(ix, exp, project, f), len(f.changes), len(f.also_grants) + f.other_accounts,
                               min(_ACTION_RANK.get(c.action, 99) for c in f.changes), f.summary))
     return tuple(fixes[:limit])
+
+
+APP_ROLE_NAME = "atlassian-addons-project-access"
+
+
+def _odd(ix: SiteIndex, exp: Explanation, project: Project, fix: Fix) -> bool:
+    """A fix that puts an account in a role meant for another kind of account (apps, portal customers).
+
+    Jira adds app users to atlassian-addons-project-access, and the customer role holds
+    portal customers: suggesting either for a person or a service account is poor advice,
+    so such fixes come last (they stay listed: they do work).
+    """
+    account_type = exp.account.account_type.value
+    for change in fix.changes:
+        if change.action != "add_to_role":
+            continue
+        if ix.role_name(change.role_id) == APP_ROLE_NAME and account_type != "app":
+            return True
+        if change.role_id == project.customer_role_id and account_type != "customer":
+            return True
+    return False
 
 
 def _allows(ix: SiteIndex, exp: Explanation, patch: Patch) -> bool:
