@@ -1,0 +1,234 @@
+"""Commands that talk to a live Jira Cloud site: sync (site -> snapshot file) and verify (replay vs Jira)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from explorer.core.errors import UserError
+from explorer.core.model import Snapshot
+from explorer.jira.client import JiraClient, RetryPolicy
+from explorer.jira.sync import SyncProgress, gap_summary, sync_site
+from explorer.jira.verify import (
+    comparison_json,
+    comparison_text,
+    report_json,
+    report_text,
+    verify_one,
+    verify_sample,
+)
+
+EXIT_AGREE, EXIT_DISAGREE, EXIT_UNDETERMINED = 0, 1, 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sync", help="read a Jira Cloud site's permission configuration into a snapshot file",
+        description="Read accounts, groups, products, projects, schemes, roles, issue security, workflows and global "
+                    "permissions from a Jira Cloud site into a snapshot file. Facts the account may not read are "
+                    "recorded as gaps. The token comes from JIRA_API_TOKEN, the OS keyring (jira-perms login) or a "
+                    "one-time prompt; nothing is written unless the sync succeeds.")
+    _site_args(p)
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="snapshot file to write (default: a timestamped file in the site's data folder)")
+    p.add_argument("--project", action="append", default=[], metavar="KEY",
+                   help="sync only this project (repeatable; default: every project the account can see)")
+    p.add_argument("--issue", action="append", default=[], metavar="KEY",
+                   help="add this issue's permission-relevant fields (repeatable)")
+    p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser(
+        "verify", help="ask Jira itself and compare with the local replay of a snapshot",
+        description="Ask Jira (POST /rest/api/3/permissions/check) whether an account has a permission and show "
+                    "the local replay next to it, or check N random (account, permission, project) triples and "
+                    "report the agreement rate and every disagreement. Needs Administer Jira to ask about accounts "
+                    "other than your own. Exit 0 agree, 1 a disagreement, 3 the replay could not determine, "
+                    "2 error.")
+    p.add_argument("--snapshot", "-s", metavar="FILE", required=True, help="the snapshot to replay")
+    _site_args(p, site_help="the Jira site to ask (default: the snapshot's site)")
+    p.add_argument("--account", "-a", help="accountId, email or display name")
+    p.add_argument("--permission", "-p", help="permission key or name")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--project", help="project key")
+    scope.add_argument("--issue", help="issue key (must be in the snapshot)")
+    p.add_argument("--sample", type=int, metavar="N", help="check N random (account, permission, project) triples")
+    p.add_argument("--seed", type=int, help="random seed for --sample (printed, to repeat a run)")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_verify)
+
+
+def _site_args(p: argparse.ArgumentParser, site_help: str = "Jira Cloud site URL (default: the configured "
+                                                               "default site)") -> None:
+    p.add_argument("--site", metavar="URL", help=site_help)
+    p.add_argument("--email", metavar="EMAIL", help="Atlassian account email (default: the one configured for "
+                                                    "the site)")
+    p.add_argument("--concurrency", type=int, default=8, metavar="N", help="requests in flight at once (default 8)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout (default 30)")
+    p.add_argument("--max-retries", type=int, default=5, metavar="N",
+                   help="retries after a 5xx or a connection error, per request (default 5)")
+    p.add_argument("--debug", action="store_true",
+                   help="log every request to stderr (the Authorization header is redacted)")
+
+
+# ---------------------------------------------------------------------------- shared plumbing
+
+
+def _account_for(site: str | None, email: str | None) -> tuple[str, str, str]:
+    """(site URL, email, token) from the options, the configuration and the token sources."""
+    from explorer.store.config import load_config
+    from explorer.store.credentials import resolve_token
+
+    chosen = load_config().select(site, email)
+    token = resolve_token(chosen.url, chosen.email, interactive=True)
+    return chosen.url, chosen.email, token
+
+
+def _client(args: argparse.Namespace, site: str, email: str, token: str) -> JiraClient:
+    if args.concurrency < 1 or args.concurrency > 64:
+        raise UserError("--concurrency must be between 1 and 64")
+    if args.max_retries < 0:
+        raise UserError("--max-retries cannot be negative")
+    if args.timeout <= 0:
+        raise UserError("--timeout must be positive")
+    return JiraClient(site, email, token, concurrency=args.concurrency, timeout=args.timeout,
+                      retry=RetryPolicy(max_retries=args.max_retries))
+
+
+def _debug_logging(enabled: bool) -> None:
+    if not enabled:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("jira-perms debug: %(message)s"))
+    logger = logging.getLogger("explorer.jira")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def _is_tty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------------------- sync
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from explorer.store.config import new_snapshot_path
+    from explorer.store.snapshot_file import write_snapshot
+
+    _debug_logging(args.debug)
+    site, email, token = _account_for(args.site, args.email)
+    output = Path(args.output) if args.output else new_snapshot_path(site)
+    if output.is_dir():
+        raise UserError(f"{output} is a directory: give a file name for the snapshot with -o")
+    if args.output is None:
+        output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    elif not output.parent.is_dir():
+        raise UserError(f"cannot write {output}: the folder {output.parent} does not exist")
+    progress = SyncProgress()
+    started = time.monotonic()
+    client = _client(args, site, email, token)
+    del token
+    snapshot = asyncio.run(_run_sync(client, args, progress))
+    elapsed = time.monotonic() - started
+    write_snapshot(snapshot, output)  # only now, and atomically: a failed or interrupted sync writes nothing
+    sys.stdout.write(_summary(snapshot, output, client, elapsed))
+    return 0
+
+
+async def _run_sync(client: JiraClient, args: argparse.Namespace, progress: SyncProgress) -> Snapshot:
+    display = asyncio.ensure_future(_show_progress(client, progress)) if _is_tty(sys.stderr) else None
+    try:
+        async with client:
+            return await sync_site(client, projects=args.project, issues=args.issue, progress=progress)
+    finally:
+        if display is not None:
+            display.cancel()
+            await asyncio.gather(display, return_exceptions=True)
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+async def _show_progress(client: JiraClient, progress: SyncProgress) -> None:
+    while True:
+        counts = " · ".join(f"{label} {done}/{total}" if total else f"{label} {done}"
+                            for label, (done, total) in progress.counts.items())
+        stats = client.stats
+        line = f"{progress.phase} · {counts + ' · ' if counts else ''}requests {stats.requests} · retries " \
+               f"{stats.retries}" + (f" (rate limited {stats.rate_limited})" if stats.rate_limited else "")
+        sys.stderr.write("\r\x1b[K" + line[:200])
+        sys.stderr.flush()
+        await asyncio.sleep(0.2)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: float) -> str:
+    s = snapshot
+    lines = [
+        f"Wrote {output}",
+        f"  site {s.site.url} ({s.site.title or 'Jira Cloud'}), taken {s.provenance.taken_at} by "
+        f"{s.provenance.taken_by}",
+        "  " + ", ".join(_count(n, what) for n, what in (
+            (len(s.accounts), "account"), (len(s.groups), "group"), (len(s.application_roles), "product"),
+            (len(s.projects), "project"), (len(s.permission_schemes), "permission scheme"),
+            (len(s.issue_security_schemes), "issue security scheme"), (len(s.workflows), "workflow"),
+            (len(s.issues), "issue"))),
+        f"  {client.stats.requests} requests, {client.stats.retries} retries, {elapsed:.1f}s",
+    ]
+    gaps = gap_summary(s)
+    if gaps:
+        lines.append(f"Missing facts ({len(s.gaps)}): answers that depend on them say 'cannot determine'")
+        lines += [f"  - {g}" for g in gaps]
+    else:
+        lines.append("Complete: every fact was read.")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- verify
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from explorer.store.snapshot_file import read_snapshot
+
+    if args.sample is None and not (args.account and args.permission):
+        raise UserError("jira-perms verify: give --account and --permission (with --project or --issue), "
+                        "or --sample N")
+    if args.sample is not None and (args.account or args.permission or args.project or args.issue):
+        raise UserError("jira-perms verify: --sample N checks random triples; leave out --account, --permission, "
+                        "--project and --issue")
+    _debug_logging(args.debug)
+    snapshot = read_snapshot(args.snapshot)
+    site, email, token = _account_for(args.site or snapshot.site.url, args.email)
+    client = _client(args, site, email, token)
+    del token
+
+    async def run():
+        async with client:
+            if args.sample is not None:
+                return await verify_sample(client, snapshot, args.sample, seed=args.seed)
+            return await verify_one(client, snapshot, args.account, args.permission, args.project, args.issue)
+
+    result = asyncio.run(run())
+    if args.sample is not None:
+        if args.format == "json":
+            sys.stdout.write(json.dumps(report_json(result), indent=2, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(report_text(result))
+        if result.disagreements:
+            return EXIT_DISAGREE
+        return EXIT_UNDETERMINED if result.undetermined else EXIT_AGREE
+    if args.format == "json":
+        sys.stdout.write(json.dumps(comparison_json(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(comparison_text(result))
+    return {True: EXIT_AGREE, False: EXIT_DISAGREE, None: EXIT_UNDETERMINED}[result.agrees]
