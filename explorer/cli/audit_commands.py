@@ -1,0 +1,165 @@
+"""Commands for integration readiness: ``audit`` and ``profiles``.
+
+``audit`` exits 0 when the account is ready everywhere asked, 1 when it is not,
+3 when the snapshot cannot tell, 2 on bad input.  With ``--all-profiles`` it
+exits with the code of the best-fitting profile's audit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from explorer.core.audit import Auditor, rank_profiles
+from explorer.core.audit_render import (
+    audit_json,
+    audit_markdown,
+    audit_text,
+    fits_json,
+    fits_text,
+    profile_detail_text,
+    profile_summary_json,
+)
+from explorer.core.errors import UserError
+from explorer.core.profiles import find_profile
+from explorer.core.resolve import resolve_account
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit", help="is an integration's service account ready in every project, and what is missing?",
+        description="Check an account against an integration profile (what the vendor's setup guide asks for), "
+                    "project by project: each requirement met, missing (with the failing check and the smallest "
+                    "fix) or undeterminable, and what the account holds beyond the profile (least privilege). "
+                    "Exit 0 ready everywhere asked, 1 not ready, 3 cannot determine, 2 bad input.")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
+    source.add_argument("--demo", action="store_true", help="use the bundled demo site")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--profile", metavar="NAME", help="profile id or name (jira-perms profiles lists them)")
+    which.add_argument("--all-profiles", action="store_true",
+                       help="audit every profile and rank them by how well the account fits")
+    p.add_argument("--account", "-a", required=True, help="accountId, email or display name")
+    p.add_argument("--project", action="append", metavar="KEY",
+                   help="audit only this project (repeatable; commas allowed); default: every unarchived project")
+    p.add_argument("--feature", action="append", metavar="F",
+                   help="audit only this feature of the profile (repeatable; 'all' includes the optional ones)")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser(
+        "profiles", help="list integration profiles, show one, or check a profile file you wrote",
+        description="Integration profiles are TOML files: the shipped ones, and yours in <config dir>/profiles/*.toml "
+                    "(a file with a shipped profile's name replaces it).")
+    p.add_argument("name", nargs="?", help="show this profile's features and requirements")
+    p.add_argument("--check", metavar="FILE", help="validate a profile file; exit 0 when usable, 2 with the error")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_profiles)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _json(data: object) -> None:
+    _out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _split(values: list[str] | None) -> list[str]:
+    found: list[str] = []
+    for value in values or []:
+        for part in value.split(","):
+            part = part.strip()
+            if part and part not in found:
+                found.append(part)
+    return found
+
+
+def _load_profiles(warn: bool = True):
+    from explorer.store.profiles import all_profiles
+
+    profiles, broken = all_profiles()
+    if warn:
+        for bad in broken:
+            print(f"jira-perms: warning: skipped profile {bad.error}", file=sys.stderr)
+    return profiles, broken
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from explorer.cli.query_commands import load_source
+
+    projects = _split(args.project)
+    features = _split(args.feature)
+    if args.all_profiles and features:
+        raise UserError("jira-perms audit: --feature needs --profile (each profile has its own features)")
+    if args.project is not None and not projects:
+        raise UserError("jira-perms audit: --project needs a project key")
+    profiles, _ = _load_profiles()
+    profile = None if args.all_profiles else find_profile(profiles, args.profile)
+    snapshot = load_source(args)
+    account = resolve_account(snapshot, args.account)
+    if account.is_anonymous:
+        raise UserError("jira-perms audit: an integration authenticates as an account; give its accountId, email "
+                        "or display name, not 'anonymous'")
+    if args.all_profiles:
+        result = rank_profiles(snapshot, profiles, account, projects=projects or None)
+        if args.format == "json":
+            _json(fits_json(result))
+        else:
+            _out(fits_text(result, markdown=args.format == "markdown"))
+        return result.best.report.readiness.exit_code if result.best else 0
+    assert profile is not None
+    report = Auditor(snapshot, account).audit(profile, projects=projects or None, features=features or None)
+    if args.format == "json":
+        _json(audit_json(report))
+    elif args.format == "markdown":
+        _out(audit_markdown(report))
+    else:
+        _out(audit_text(report))
+    return report.readiness.exit_code
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from explorer.store.profiles import read_profile_file, user_profiles_dir
+
+    if args.check:
+        if args.name:
+            raise UserError("jira-perms profiles: give either a NAME to show or --check FILE, not both")
+        profile = read_profile_file(args.check)
+        count = sum(len(f.requirements) for f in profile.features)
+        if args.format == "json":
+            _json({"ok": True, "file": args.check, "profile": profile_summary_json(profile)})
+        else:
+            _out(f"{args.check}: OK: profile {profile.id} ({profile.name}), {len(profile.features)} features, "
+                 f"{count} requirements. Copy it to {user_profiles_dir()} to use it.\n")
+        return 0
+    profiles, broken = _load_profiles(warn=False)
+    if args.name:
+        profile = find_profile(profiles, args.name)
+        if args.format == "json":
+            _json(profile_summary_json(profile))
+        else:
+            _out(profile_detail_text(profile))
+        return 0
+    if args.format == "json":
+        _json({"profiles": [profile_summary_json(p) for p in profiles],
+               "userFolder": str(user_profiles_dir()),
+               "broken": [{"file": str(b.path), "error": b.error} for b in broken]})
+        return 0
+    lines = ["Integration profiles (jira-perms audit --profile ID --account A)", ""]
+    width = max((len(p.id) for p in profiles), default=10)
+    for p in profiles:
+        origin = "shipped" if p.origin == "shipped" else "yours" + (", replaces shipped" if p.overrides_shipped else "")
+        reqs = sum(len(f.requirements) for f in p.features)
+        features = ", ".join(f.id + ("?" if f.optional else "") for f in p.features)
+        lines.append(f"  {p.id:<{width}}  {p.name} ({p.vendor}) [{origin}]")
+        lines.append(f"  {'':<{width}}  {reqs} requirements; features: {features}")
+    lines.append("")
+    lines.append("? = optional feature, audited only with --feature. Details: jira-perms profiles ID.")
+    lines.append(f"Your own profiles: {user_profiles_dir()}/*.toml (check one with jira-perms profiles --check FILE).")
+    for bad in broken:
+        lines.append(f"  ! unusable: {bad.error}")
+    _out("\n".join(lines) + "\n")
+    return 0
