@@ -1,0 +1,265 @@
+"""Offline review: ``redact`` (a copy safe to share), ``reveal``, ``diff`` (what changed) and ``report`` (HTML).
+
+Exit codes: ``diff`` 0 when nothing changed in effect, 1 when it did; the
+others 0 on success; 2 on bad input (one line on stderr, nothing half-written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from explorer.core import catalogue
+from explorer.core.errors import UserError
+from explorer.core.model import Account, Snapshot
+from explorer.core.resolve import resolve_account
+
+EXIT_SAME, EXIT_CHANGED = 0, 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "redact", help="write a copy of a snapshot with names, emails, accountIds and groups replaced by pseudonyms",
+        description="Write a redacted copy of a snapshot, safe to send to a vendor or attach to a ticket: display "
+                    "names, emails, group names, issue summaries, project names and the site are replaced by stable "
+                    "pseudonyms and accountIds are hashed, consistently everywhere; the permission structure is "
+                    "untouched, so every answer on the copy equals the answer on the original. Pseudonyms come from "
+                    "your redaction key (the one the TUI's redaction toggle uses).")
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot file to redact")
+    p.add_argument("--output", "-o", required=True, metavar="OUT", help="where to write the redacted copy")
+    p.add_argument("--keep-group-names", action="store_true", help="leave group names as they are")
+    p.add_argument("--key-file", metavar="FILE",
+                   help="read the redaction key (at least 16 bytes) from FILE instead of your own key")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="also write the mapping pseudonym -> original (mode 0600) for you to keep: never send it")
+    p.set_defaults(handler=cmd_redact)
+
+    p = sub.add_parser(
+        "reveal", help="replace pseudonyms in a text by the originals, with a mapping written by redact",
+        description="Turn a vendor's answer about a redacted snapshot back into real names: every pseudonym found "
+                    "in TEXT (or standard input) is replaced by its original.")
+    p.add_argument("mapping", metavar="MAPPING", help="the mapping file written by jira-perms redact --mapping")
+    p.add_argument("text", nargs="*", metavar="TEXT", help="the text (default: read standard input)")
+    p.set_defaults(handler=cmd_reveal)
+
+    p = sub.add_parser(
+        "diff", help="what changed between two snapshots, and who gained or lost which permissions",
+        description="Compare two snapshots of a site: grants, role actors, group members, projects, schemes and the "
+                    "effect (which accounts gained or lost which permissions where), widening changes first. "
+                    "Exit 0 when nothing changed in effect, 1 when something did, 2 on bad input.")
+    p.add_argument("old", metavar="OLD", help="the older snapshot file")
+    p.add_argument("new", metavar="NEW", help="the newer snapshot file")
+    p.add_argument("--account", "-a", help="only this account (accountId, email or display name)")
+    p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    p.set_defaults(handler=cmd_diff)
+
+    p = sub.add_parser(
+        "report", help="a self-contained HTML report (explanation, matrix or audit) to read, print or send",
+        description="Write one HTML file with inline styles and no scripts or external assets: --account A (what "
+                    "the account can do everywhere; add --permission P and --project/--issue for the full "
+                    "explanation of one question), --project K (every account's permissions there), or --profile P "
+                    "--account A (an integration-readiness audit).")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
+    source.add_argument("--demo", action="store_true", help="use the bundled demo site")
+    p.add_argument("--account", "-a", help="accountId, email or display name")
+    p.add_argument("--project", help="project key")
+    p.add_argument("--issue", help="issue key (with --account and --permission)")
+    p.add_argument("--permission", "-p", help="explain this permission (with --account and --project or --issue)")
+    p.add_argument("--profile", metavar="NAME", help="audit the account against this integration profile")
+    p.add_argument("--include-inactive", action="store_true", help="project report: list deactivated accounts too")
+    p.add_argument("--output", "-o", required=True, metavar="FILE", help="where to write the HTML file")
+    p.set_defaults(handler=cmd_report)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def _read_key(path: str) -> bytes:
+    try:
+        key = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"the key file {path} does not exist: check the path") from None
+    except OSError as e:
+        raise UserError(f"cannot read the key file {path}: {e.strerror or e}") from None
+    if len(key) < 16:
+        raise UserError(f"the key file {path} holds {len(key)} bytes; a redaction key needs at least 16")
+    return key
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
+# ---------------------------------------------------------------- redact and reveal
+
+
+def cmd_redact(args: argparse.Namespace) -> int:
+    from explorer.core.redact import mapping_document, redact
+    from explorer.store.paths import redaction_key, write_private
+    from explorer.store.snapshot_file import encode_snapshot, read_snapshot, write_snapshot
+
+    if _same_file(args.snapshot, args.output):
+        raise UserError("jira-perms redact: -o would overwrite the original snapshot; give another file name")
+    if args.mapping and (_same_file(args.mapping, args.output) or _same_file(args.mapping, args.snapshot)):
+        raise UserError("jira-perms redact: --mapping must be a file of its own (not the snapshot or the copy)")
+    original = read_snapshot(args.snapshot)
+    key = _read_key(args.key_file) if args.key_file else redaction_key()
+    result = redact(original, key, keep_group_names=args.keep_group_names)
+    payload = encode_snapshot(result.snapshot)
+    _check_nothing_left(original, payload)
+    if args.mapping:  # the owner's key to the copy first: a copy without its mapping cannot be reversed
+        doc = mapping_document(result, source=str(Path(args.snapshot).name))
+        write_private(Path(args.mapping), (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_snapshot(result.snapshot, args.output)
+    s = result.snapshot
+    what = (f"{len(s.accounts)} accounts, {len(s.groups)} groups{' (names kept)' if args.keep_group_names else ''}, "
+            f"{len(s.projects)} projects, {len(s.issues)} issues")
+    _out(f"Wrote the redacted copy {args.output} ({what}; {result.count} pseudonyms). Every answer on it equals the "
+         "answer on the original.\n")
+    if args.mapping:
+        _out(f"Wrote the mapping {args.mapping} (mode 0600): keep it, never send it; "
+             f"jira-perms reveal {args.mapping} TEXT turns pseudonyms back into names.\n")
+    return 0
+
+
+def _check_nothing_left(original: Snapshot, payload: bytes) -> None:
+    """Refuse to write a copy that still holds an accountId or an email (a bug, but never a leak)."""
+    import gzip
+
+    text = gzip.decompress(payload).decode("ascii")
+    for account in original.accounts:
+        for value in (account.account_id, account.email):
+            if value and json.dumps(value)[1:-1] in text:
+                raise UserError("jira-perms redact: the copy still holds an accountId or email, so nothing was "
+                                "written; please report this bug")
+
+
+def cmd_reveal(args: argparse.Namespace) -> int:
+    from explorer.core.redact import mapping_from_document, reveal
+
+    path = Path(args.mapping)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"the mapping file {path} does not exist: check the path") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a jira-perms redaction mapping (not text)") from None
+    except OSError as e:
+        raise UserError(f"cannot read the mapping file {path}: {e.strerror or e}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError:
+        raise UserError(f"{path} is not a jira-perms redaction mapping (not JSON)") from None
+    mapping = mapping_from_document(data, source=str(path))
+    text = " ".join(args.text) + "\n" if args.text else sys.stdin.read()
+    _out(reveal(text, mapping))
+    return 0
+
+
+# ---------------------------------------------------------------- diff
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from explorer.core.diff import diff_snapshots
+    from explorer.core.diff_render import diff_json, diff_text
+    from explorer.core.errors import LookupFailed
+    from explorer.store.snapshot_file import read_snapshot
+
+    old, new = read_snapshot(args.old), read_snapshot(args.new)
+    account: Account | None = None
+    if args.account:
+        try:
+            account = resolve_account(new, args.account)
+        except LookupFailed:
+            try:
+                account = resolve_account(old, args.account)
+            except LookupFailed as error:
+                raise UserError(f"{error} (looked in both snapshots)") from None
+    diff = diff_snapshots(old, new, account=account)
+    if args.format == "json":
+        _out(json.dumps(diff_json(diff), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _out(diff_text(diff, markdown=args.format == "markdown"))
+    return EXIT_CHANGED if diff.changed_in_effect else EXIT_SAME
+
+
+# ---------------------------------------------------------------- report
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from explorer.cli.query_commands import load_source
+    from explorer.core import html_report
+    from explorer.store.paths import write_private
+
+    if args.profile and not args.account:
+        raise UserError("jira-perms report: --profile needs --account (the integration's account)")
+    if args.permission and not args.account:
+        raise UserError("jira-perms report: --permission needs --account (whose permission to explain)")
+    if not (args.account or args.project):
+        raise UserError("jira-perms report: give --account A, --project K, or --profile P --account A")
+    if args.issue and not args.permission:
+        raise UserError("jira-perms report: --issue needs --account and --permission")
+    if args.account and args.project and not (args.permission or args.profile):
+        raise UserError("jira-perms report: with --account, --project needs --permission (explain one question) or "
+                        "--profile (audit); drop --account for the project's matrix")
+    if args.profile and args.permission:
+        raise UserError("jira-perms report: give either --profile or --permission, not both")
+    output = Path(args.output)
+    if output.is_dir():
+        raise UserError(f"jira-perms report: {output} is a directory; give a file name like report.html")
+    snapshot = load_source(args)
+    if args.profile:
+        page = _audit_page(snapshot, args)
+    elif args.account:
+        account = resolve_account(snapshot, args.account)
+        explanation = None
+        if args.permission:
+            from explorer.core.fixes import explain
+
+            permission = catalogue.resolve_permission(args.permission)
+            if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
+                raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
+                                "give --project KEY or --issue KEY")
+            explanation = explain(snapshot, account, permission, args.project, args.issue)
+        page = html_report.account_report(snapshot, account, explanation=explanation)
+    else:
+        page = html_report.project_report(snapshot, args.project, include_inactive=args.include_inactive)
+    data = page.encode("utf-8")
+    write_private(output, data)
+    _out(f"Wrote {output} ({_size(len(data))}, one self-contained file): open it in a browser, or print it to PDF.\n")
+    return 0
+
+
+def _audit_page(snapshot: Snapshot, args: argparse.Namespace) -> str:
+    from explorer.core import html_report
+    from explorer.core.audit import Auditor
+    from explorer.core.profiles import find_profile
+    from explorer.store.profiles import all_profiles
+
+    profiles, broken = all_profiles()
+    for bad in broken:
+        print(f"jira-perms: warning: skipped profile {bad.error}", file=sys.stderr)
+    profile = find_profile(profiles, args.profile)
+    account = resolve_account(snapshot, args.account)
+    if account.is_anonymous:
+        raise UserError("jira-perms report: an integration authenticates as an account; give its accountId, email "
+                        "or display name, not 'anonymous'")
+    projects = [args.project] if args.project else None
+    report = Auditor(snapshot, account).audit(profile, projects=projects)
+    return html_report.audit_report(snapshot, report)
