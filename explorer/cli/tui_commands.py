@@ -1,0 +1,87 @@
+"""Commands that open the TUI: ``jira-perms`` (no command, on a terminal), ``jira-perms tui``, ``jira-perms demo``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from explorer.core.errors import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("tui", help="open the terminal UI on the configured sites (or on snapshot files)",
+                       description="Browse sites and snapshots, explain answers, list who can, show matrices. "
+                                   "With --snapshot, open files offline; with --demo, the bundled demo site.")
+    p.add_argument("--snapshot", "-s", metavar="FILE", action="append", default=[],
+                   help="open this snapshot file offline (repeatable)")
+    p.add_argument("--demo", action="store_true", help="also open the bundled demo site")
+    _look(p)
+    p.set_defaults(handler=cmd_tui)
+
+    p = sub.add_parser("demo", help="open the terminal UI on the bundled demo site",
+                       description="Open the TUI on a fictional site (Acme Corp) to try jira-perms without Jira.")
+    _look(p)
+    p.set_defaults(handler=cmd_demo)
+
+
+def _look(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--light", action="store_true", help="start in the light theme (ctrl+t switches)")
+
+
+def interactive() -> bool:
+    """True when both stdin and stdout are terminals (so a bare ``jira-perms`` may open the TUI)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from explorer.tui.workspace import configured_workspace
+
+    files = list(getattr(args, "snapshot", []) or [])
+    ws = configured_workspace() if not files or getattr(args, "demo", False) else _empty()
+    for name in files:
+        entry = ws.add_file(Path(name))
+        entry.snapshots[0].load()  # a bad file is one line and exit 2, before the screen is taken over
+        entry.url = f"{entry.snapshots[0].snapshot.site.url} ({Path(name).name})"  # type: ignore[union-attr]
+    if getattr(args, "demo", False):
+        ws.add_demo()
+    return _run(ws, args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from explorer.tui.workspace import Workspace
+
+    ws = Workspace()
+    site = ws.add_demo()
+    site.snapshots[0].load()
+    return _run(ws, args)
+
+
+def _empty():
+    from explorer.tui.workspace import Workspace
+
+    return Workspace()
+
+
+def _run(ws, args: argparse.Namespace) -> int:
+    if not interactive():
+        raise UserError("the TUI needs a terminal (stdin and stdout must be a TTY); for scripts use "
+                        "jira-perms explain / who-can / matrix")
+    from explorer.tui.app import JiraPermsApp
+    from explorer.tui.workspace import load_keymap
+
+    keymap, problem = load_keymap()
+    notes = [problem] if problem else []
+    if not ws.sites:
+        notes.append("No Jira site is configured: press a to add one, or d to open the demo.")
+    if not os.environ.get("COLORTERM") and not os.environ.get("TEXTUAL_COLOR_SYSTEM"):
+        notes.append("256 colours (COLORTERM is not set, as usual over SSH). If your terminal has true colour, "
+                     "start with COLORTERM=truecolor.")
+    app = JiraPermsApp(ws, keymap=keymap, theme="textual-light" if getattr(args, "light", False) else None,
+                       notes=notes)
+    app.run()
+    return 0

@@ -1,0 +1,1 @@
+"""The Textual front end of jira-perms (``jira-perms``, ``jira-perms tui``, ``jira-perms demo``)."""

@@ -1,0 +1,447 @@
+"""The detail pane's content for each kind of tree node, as Rich renderables.
+
+Everything is computed from the shown snapshot (redacted or not), so what the
+pane says is redacted exactly when the tree is.  The account summary needs a
+replay per project and is computed by :func:`account_summary` (the pane calls
+it from a worker on big sites).
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from explorer.core import catalogue
+from explorer.core.explanation import Verdict
+from explorer.core.holders import canonical_type, holder_label
+from explorer.core.model import Account, Fact, FactKind, Project, Snapshot
+from explorer.core.model import Group as JGroup
+from explorer.core.render import fact_remedy, snapshot_summary_text
+from explorer.tui.catalog import Catalog, Item, account_label
+
+HINT = "e explain · w who can · m matrix · c copy"
+
+
+def _title(text: str, sub: str = "") -> Text:
+    out = Text(text, style="bold")
+    if sub:
+        out.append(f"  {sub}", style="italic")
+    return out
+
+
+def _kv(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    return table
+
+
+def _table(*headers: str) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold underline", expand=False)
+    for h in headers:
+        table.add_column(h)
+    return table
+
+
+def render(item: Item, cat: Catalog, summary: str | None = None) -> RenderableType:
+    """The detail pane for ``item``; ``summary`` is the account's one-line summary when known."""
+    fn = _RENDERERS.get(item.kind)
+    if fn is None:
+        return Group(_title(item.label), Text(item.badge))
+    if item.kind in ("account", "actor") and isinstance(item.ref, Account):
+        return account_detail(item.ref, cat, summary)
+    return fn(item, cat)
+
+
+# ---------------------------------------------------------------- accounts
+
+def account_detail(account: Account, cat: Catalog, summary: str | None) -> RenderableType:
+    ix = cat.ix
+    snap = cat.snapshot
+    kind = {"atlassian": "person or service account", "app": "app (bot) account",
+            "customer": "portal customer", "anonymous": "logged-out visitor"}[account.account_type.value]
+    rows = [("Account", account_label(account)), ("Email", account.email or "(hidden or none)"),
+            ("Account id", account.account_id), ("Kind", kind + ("" if account.active else ", DEACTIVATED"))]
+    groups = sorted(ix.groups_of(account.account_id))
+    rows.append(("Groups", ", ".join(groups) if groups else "none"))
+    products = []
+    for role in snap.application_roles:
+        ok, via, _ = ix.product_access(account.account_id, role.key)
+        if ok:
+            products.append(f"{role.name} (via {via})")
+        elif ok is None:
+            products.append(f"{role.name}? (membership not fully known)")
+    rows.append(("Products", "; ".join(products) if products else "no Jira product access"))
+    parts: list[RenderableType] = [_title(account.display_name, "account"), _kv(rows)]
+    roles = _table("Project", "Roles (direct or via a group)")
+    any_role = False
+    for project in snap.projects:
+        names = []
+        for role_id in project.role_actors:
+            actor, via, _ = ix.role_actor(project, role_id, account.account_id)
+            if actor:
+                how = f" via {via[0]}" if via and via[0].startswith("group ") else ""
+                names.append(f"{ix.role_name(role_id)}{how}")
+        if names:
+            any_role = True
+            roles.add_row(project.key, ", ".join(sorted(names)))
+    parts.append(Text(""))
+    parts.append(roles if any_role else Text("No project roles."))
+    parts.append(Text(""))
+    parts.append(Text.assemble(("Summary: ", "bold"), summary or "working it out…"))
+    parts.append(Text(""))
+    parts.append(Text(HINT + " · i audit for an integration", style="italic"))
+    return Group(*parts)
+
+
+FULL_COUNT_LIMIT = 50
+"""Up to this many projects the summary also counts every project permission allowed."""
+
+
+class Cancelled(Exception):
+    """The summary is no longer wanted (the cursor moved on)."""
+
+
+def account_summary(snapshot: Snapshot, account: Account, stop=lambda: False) -> str:
+    """One line on what an account can do across the site; ``stop()`` true abandons it (raises Cancelled)."""
+    from explorer.core.evaluator import evaluate_in
+    from explorer.core.index import index_for
+
+    ix = index_for(snapshot)
+    browse: list[str] = []
+    admin: list[str] = []
+    unknown: list[str] = []
+    allowed = 0
+    keys = [p.key for p in catalogue.PROJECT_PERMISSIONS]
+    full = len(snapshot.projects) <= FULL_COUNT_LIMIT
+    for n, project in enumerate(snapshot.projects):
+        if n % 20 == 0 and stop():
+            raise Cancelled
+        b = evaluate_in(ix, account, catalogue.BROWSE, project.key).verdict
+        if b is Verdict.ALLOWED:
+            browse.append(project.key)
+        elif b is Verdict.UNKNOWN:
+            unknown.append(project.key)
+        if evaluate_in(ix, account, catalogue.ADMINISTER_PROJECTS, project.key).verdict is Verdict.ALLOWED:
+            admin.append(project.key)
+        if full and b is not Verdict.DENIED:
+            allowed += sum(1 for k in keys if evaluate_in(ix, account, k, project.key).verdict is Verdict.ALLOWED)
+    globals_ = [g.name for g in catalogue.GLOBAL_PERMISSIONS
+                if evaluate_in(ix, account, g.key, None).verdict is Verdict.ALLOWED]
+    total = len(snapshot.projects)
+    text = f"browses {len(browse)} of {total} projects"
+    if browse:
+        text += f" ({_few(browse)})"
+    text += f"; administers {_few(admin) if admin else 'none'}"
+    if full:
+        text += f"; {allowed} project permissions in all"
+    if unknown:
+        text += f"; cannot tell for {_few(unknown)}"
+    text += f"; global: {_few(globals_) if globals_ else 'none'}."
+    if not account.active:
+        text = "deactivated, so nothing; " + text
+    return text[0].upper() + text[1:]
+
+
+def _few(items: list[str], n: int = 4) -> str:
+    return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
+
+
+# ---------------------------------------------------------------- others
+
+def _site(item: Item, cat: Catalog) -> RenderableType:
+    return Group(_title(item.label, "site"), Text(item.badge))
+
+
+def _snapshot(item: Item, cat: Catalog) -> RenderableType:
+    return Group(_title("Snapshot"), Text(snapshot_summary_text(cat.snapshot)))
+
+
+_SECTION_TEXT = {
+    "projects": "Each project with its permission scheme (grants by permission), roles and their actors, "
+                "issue security levels, workflow statuses with jira.permission properties, and issues.",
+    "groups": "Groups with their members. Select one to see where it is used.",
+    "accounts": "Every account in the snapshot. Select one for its groups, products, roles and a summary.",
+    "pschemes": "Permission schemes and the projects using each.",
+    "sschemes": "Issue security schemes, their levels and who belongs to each.",
+    "globals": "Global permissions and the groups holding them.",
+    "gaps": "Facts the sync could not read, and why. Answers that depend on them say 'cannot determine'.",
+}
+
+
+def _section(item: Item, cat: Catalog) -> RenderableType:
+    return Group(_title(item.label, item.badge), Text(""), Text(_SECTION_TEXT.get(item.key[-1], "")),
+                 Text(""), Text("Enter or → opens it; / narrows the list as you type.", style="italic"))
+
+
+def _project(item: Item, cat: Catalog) -> RenderableType:
+    p: Project = item.ref  # type: ignore[assignment]
+    ix = cat.ix
+    scheme, _ = ix.scheme(p) if p.permission_scheme_id else (None, None)
+    sec, _ = ix.security_scheme(p)
+    kind = "team-managed" if p.team_managed else "company-managed"
+    rows = [("Project", f"{p.key} — {p.name}"), ("Type", f"{p.project_type.value.replace('_', ' ')}, {kind}"),
+            ("State", "ARCHIVED" if p.archived else "active"), ("Lead", ix.name(p.lead) if p.lead else "none"),
+            ("Permission scheme", scheme.name if scheme else ("none (team-managed)" if p.team_managed else "unknown")),
+            ("Issue security", sec.name if sec else "none")]
+    if p.team_managed and p.access_level:
+        rows.append(("Access", p.access_level))
+    roles = _table("Role", "Users", "Groups")
+    for role_id, actors in sorted(p.role_actors.items(), key=lambda kv: ix.role_name(kv[0]).lower()):
+        roles.add_row(ix.role_name(role_id), _few([ix.name(u) for u in actors.users], 3) or "-",
+                      _few(list(actors.groups), 3) or "-")
+    return Group(_title(p.key, p.name), _kv(rows), Text(""), roles, Text(""), Text(HINT, style="italic"))
+
+
+def _grants_table(scheme, cat: Catalog, project: Project | None, only: str | None = None) -> Table:
+    table = _table("Permission", "Granted to")
+    by_perm: dict[str, list[str]] = {}
+    for g in scheme.grants:
+        if only is None or g.permission == only:
+            by_perm.setdefault(g.permission, []).append(holder_label(cat.ix, g.holder, project))
+    order = [p.key for p in catalogue.PROJECT_PERMISSIONS]
+    for key in [k for k in order if k in by_perm] + sorted(k for k in by_perm if k not in order):
+        table.add_row(catalogue.display_name(key), "; ".join(by_perm[key]))
+    return table
+
+
+def _perm_scheme(item: Item, cat: Catalog) -> RenderableType:
+    scheme = item.ref
+    if scheme is None:
+        return Group(_title(item.label), Text("This scheme is not in the snapshot (see Gaps)."))
+    project = cat.ix.project(item.ctx.project) if item.ctx.project else None
+    used = cat.ix.projects_using(scheme.id)
+    return Group(_title(scheme.name, f"permission scheme {scheme.id}"),
+                 Text(f"Used by {', '.join(used) if used else 'no project'}; {len(scheme.grants)} grants."),
+                 Text(""), _grants_table(scheme, cat, project))
+
+
+def _pscheme_child(item: Item, cat: Catalog) -> RenderableType:
+    return _perm_scheme(Item("x", item.key, item.label, ref=item.ref), cat)
+
+
+def _perm_grants(item: Item, cat: Catalog) -> RenderableType:
+    key = item.ctx.permission or ""
+    meta = catalogue.PROJECT_BY_KEY.get(key)
+    project = cat.ix.project(item.ctx.project) if item.ctx.project else None
+    table = _table("Granted to", "Grant id")
+    for g in item.ref:  # type: ignore[union-attr]
+        table.add_row(holder_label(cat.ix, g.holder, project), g.id)
+    parts: list[RenderableType] = [_title(catalogue.display_name(key), key)]
+    if meta is not None:
+        parts.append(Text(meta.meaning))
+        extra = []
+        if meta.browse_required:
+            extra.append("needs Browse Projects too")
+        extra.append({"site": "no product access needed", "jira": "needs Jira product access",
+                      "jsm": "needs Jira Service Management"}[meta.access.value])
+        if meta.short_name:
+            extra.append(f"workflow properties: jira.permission.{meta.short_name}.*")
+        parts.append(Text("; ".join(extra) + ".", style="italic"))
+    where = f" in {item.ctx.project}" if item.ctx.project else ""
+    parts += [Text(""), Text(f"Grants{where}:", style="bold"), table, Text(""), Text(HINT, style="italic")]
+    return Group(*parts)
+
+
+def _grant(item: Item, cat: Catalog) -> RenderableType:
+    g = item.ref
+    project = cat.ix.project(item.ctx.project) if item.ctx.project else None
+    rows = [("Permission", catalogue.display_name(g.permission)), ("Granted to", holder_label(cat.ix, g.holder, project)),
+            ("Holder type", g.holder.type), ("Parameter", g.holder.parameter or "-"), ("Grant id", g.id)]
+    return Group(_title("Grant"), _kv(rows), Text(""), Text(HINT, style="italic"))
+
+
+def _roles_of(item: Item, cat: Catalog) -> RenderableType:
+    return _project(Item("project", item.key, "", ref=item.ref), cat)
+
+
+def _role(item: Item, cat: Catalog) -> RenderableType:
+    p, role_id = item.ref  # type: ignore[misc]
+    ix = cat.ix
+    actors = p.role_actors[role_id]
+    table = _table("Actor", "Kind")
+    for u in actors.users:
+        table.add_row(ix.name(u), "user")
+    for g in actors.groups:
+        table.add_row(g, f"group ({len(ix.t.groups.get(g, ()))} members)")
+    scheme, _ = ix.scheme(p) if p.permission_scheme_id else (None, None)
+    perms = sorted({catalogue.display_name(g.permission) for g in (scheme.grants if scheme else ())
+                    if canonical_type(g.holder.type) == "projectRole" and g.holder.parameter == role_id})
+    return Group(_title(ix.role_name(role_id), f"role in {p.key}"), table, Text(""),
+                 Text(f"The scheme grants this role {len(perms)} permissions: " + (_few(perms, 8) or "none") + "."))
+
+
+def _group_detail(group: JGroup, cat: Catalog) -> RenderableType:
+    ix = cat.ix
+    snap = cat.snapshot
+    members = [ix.name(a) for a in group.members]
+    gap = ix.gap(FactKind.GROUP_MEMBERS, group.name)
+    used: list[str] = []
+    for role in snap.application_roles:
+        if group.name in role.groups:
+            used.append(f"gives product access: {role.name}")
+    for g in snap.global_grants:
+        if g.group == group.name:
+            used.append(f"global permission {catalogue.display_name(g.permission)}")
+    for scheme in snap.permission_schemes:
+        perms = {g.permission for g in scheme.grants
+                 if canonical_type(g.holder.type) == "group" and ix.group_name(g.holder) == group.name}
+        if perms:
+            used.append(f"scheme '{scheme.name}': {len(perms)} permissions")
+    for project in snap.projects:
+        for role_id, actors in project.role_actors.items():
+            if group.name in actors.groups:
+                used.append(f"actor of role {ix.role_name(role_id)} in {project.key}")
+    for scheme in snap.issue_security_schemes:
+        for level in scheme.levels:
+            if any(canonical_type(h.type) == "group" and ix.group_name(h) == group.name for h in level.members):
+                used.append(f"security level {level.name} ({scheme.name})")
+    parts: list[RenderableType] = [_title(group.name, "group")]
+    head = f"{len(members)} members" + (" (the list is incomplete: " + gap.describe() + ")" if gap else "")
+    parts.append(Text(head))
+    parts.append(Text(_few(sorted(members), 12) or "no members"))
+    parts.append(Text(""))
+    parts.append(Text("Where it is used:", style="bold"))
+    parts.extend(Text(f"  • {u}") for u in used)
+    if not used:
+        parts.append(Text("  nowhere in the snapshot"))
+    return Group(*parts)
+
+
+def _group(item: Item, cat: Catalog) -> RenderableType:
+    return _group_detail(item.ref, cat)  # type: ignore[arg-type]
+
+
+def _actor(item: Item, cat: Catalog) -> RenderableType:
+    name = item.ref
+    for g in cat.snapshot.groups:
+        if g.name == name:
+            return _group_detail(g, cat)
+    return Group(_title(str(name)), Text("This group is not in the snapshot."))
+
+
+def _levels(item: Item, cat: Catalog) -> RenderableType:
+    scheme = item.ref
+    if scheme is None:
+        return Group(_title(item.label), Text("This scheme is not in the snapshot (see Gaps)."))
+    project = cat.ix.project(item.ctx.project) if item.ctx.project else None
+    table = _table("Level", "Members")
+    for level in scheme.levels:
+        default = " (default)" if scheme.default_level_id == level.id else ""
+        table.add_row(level.name + default, "; ".join(holder_label(cat.ix, h, project) for h in level.members) or "-")
+    used = [p.key for p in cat.snapshot.projects if p.issue_security_scheme_id == scheme.id]
+    return Group(_title(scheme.name, "issue security scheme"),
+                 Text(f"Used by {', '.join(used) if used else 'no project'}."), Text(""), table)
+
+
+def _level(item: Item, cat: Catalog) -> RenderableType:
+    level = item.ref
+    project = cat.ix.project(item.ctx.project) if item.ctx.project else None
+    issues = [i.key for i in cat.snapshot.issues if i.security_level_id == level.id]
+    return Group(_title(level.name, "security level"), Text(level.description or ""),
+                 Text("Members: " + ("; ".join(holder_label(cat.ix, h, project) for h in level.members) or "none")),
+                 Text(f"Issues in the snapshot at this level: {', '.join(issues) if issues else 'none'}."))
+
+
+def _workflow(item: Item, cat: Catalog) -> RenderableType:
+    wf = item.ref
+    if wf is None:
+        return Group(_title(item.label), Text("This workflow is not in the snapshot."))
+    table = _table("Status", "Permission properties")
+    for st in wf.statuses:
+        props = {k: v for k, v in st.properties.items() if k.startswith("jira.")}
+        table.add_row(st.name, "; ".join(f"{k}={v}" if v else k for k, v in sorted(props.items())) or "-")
+    return Group(_title(wf.name, "workflow"), table)
+
+
+def _status(item: Item, cat: Catalog) -> RenderableType:
+    wf, st = item.ref  # type: ignore[misc]
+    table = _table("Property", "Value", "Means")
+    for k, v in sorted(st.properties.items()):
+        table.add_row(k, v or "(empty)", _property_meaning(k, v))
+    return Group(_title(st.name, f"status in {wf.name}"), table)
+
+
+def _property_meaning(key: str, value: str) -> str:
+    if key in ("jira.issue.editable", "issueEditable"):
+        return "issues in this status cannot be edited" if value.lower() == "false" else ""
+    if not key.startswith("jira.permission."):
+        return ""
+    rest = key[len("jira.permission."):]
+    sub = rest.startswith("subtasks.")
+    parts = (rest[len("subtasks."):] if sub else rest).split(".")
+    perm = catalogue.BY_SHORT_NAME.get(parts[0])
+    name = perm.name if perm else parts[0]
+    who = parts[1] if len(parts) > 1 else ""
+    target = "sub-tasks" if sub else "issues"
+    if who == "denied":
+        return f"nobody may {name} on {target} here"
+    return f"only {who} {value} may {name} on {target} here".replace("  ", " ")
+
+
+def _property(item: Item, cat: Catalog) -> RenderableType:
+    k, v = item.ref  # type: ignore[misc]
+    return Group(_title(k), Text(f"value: {v or '(empty)'}"), Text(_property_meaning(k, v)))
+
+
+def _issue(item: Item, cat: Catalog) -> RenderableType:
+    i = item.ref
+    ix = cat.ix
+    project = ix.project(i.project_key)
+    level = "none"
+    if i.security_level_id and project is not None:
+        lv, _ = ix.level(project, i.security_level_id)
+        level = lv.name if lv else i.security_level_id
+    rows = [("Issue", i.key), ("Summary", i.summary or "-"), ("Type", i.issue_type.name + (" (sub-task)" if
+                                                                                       i.issue_type.subtask else "")),
+            ("Status", i.status_name or i.status_id), ("Security level", level),
+            ("Reporter", ix.name(i.reporter) if i.reporter else "none"),
+            ("Assignee", ix.name(i.assignee) if i.assignee else "unassigned")]
+    if i.parent_key:
+        rows.append(("Parent", i.parent_key))
+    if i.archived:
+        rows.append(("State", "ARCHIVED"))
+    return Group(_title(i.key, "issue"), _kv(rows), Text(""), Text(HINT, style="italic"))
+
+
+def _global(item: Item, cat: Catalog) -> RenderableType:
+    perm = item.ref
+    groups = [g.group or "anyone" for g in cat.snapshot.global_grants if g.permission == perm.key]
+    return Group(_title(perm.name, perm.key), Text(perm.meaning), Text(""),
+                 Text("Granted to: " + (", ".join(f"group {g}" if g != "anyone" else g for g in groups) or "nobody")))
+
+
+def _gap(item: Item, cat: Catalog) -> RenderableType:
+    fact: Fact = item.ref  # type: ignore[assignment]
+    return Group(_title("Gap", fact.status.value), Text(fact.describe()), Text(""),
+                 Text("What to do: " + fact_remedy(fact)))
+
+
+def _member(item: Item, cat: Catalog) -> RenderableType:
+    return Group(_title(item.label))
+
+
+def _team_role(item: Item, cat: Catalog) -> RenderableType:
+    role = item.ref
+    return Group(_title(role.name, "team-managed role"),
+                 Text(_few(sorted(catalogue.display_name(k) for k in role.permissions), 40) or "no permissions"))
+
+
+def _pscheme_project(item: Item, cat: Catalog) -> RenderableType:
+    if item.ref is None:
+        return Group(_title(item.label))
+    return _project(Item("project", item.key, "", ref=item.ref), cat)
+
+
+_RENDERERS = {
+    "site": _site, "snapshot": _snapshot, "section": _section, "project": _project,
+    "perm-scheme-of": _perm_scheme, "pscheme": _perm_scheme, "pscheme-perms": _pscheme_child,
+    "pscheme-projects": _pscheme_child, "perm-grants": _perm_grants, "grant": _grant, "roles-of": _roles_of,
+    "role": _role, "actor": _actor, "account": _actor, "group": _group, "security-of": _levels, "sscheme": _levels,
+    "level": _level, "workflows-of": _project, "workflow": _workflow, "status": _status, "property": _property,
+    "issues-of": _project, "issue": _issue, "global": _global, "gap": _gap, "member": _member,
+    "team-roles-of": _project, "team-role": _team_role, "team-perm": _member, "pscheme-project": _pscheme_project,
+}

@@ -1,0 +1,177 @@
+"""The TUI's live side: credentials state, sync in a worker, verify against Jira.
+
+Keyring calls block (the store bounds them with a timeout), so they run in
+thread workers; the sync itself is async httpx and runs as an async worker on
+the app's loop, so input is never blocked and Esc cancels it cleanly (no
+snapshot is written unless the sync finished).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from explorer.core import catalogue
+from explorer.core.errors import UserError
+from explorer.core.explanation import Verdict
+
+if TYPE_CHECKING:
+    from explorer.tui.app import JiraPermsApp
+
+API = "/rest/api/3"
+
+
+def credential_state(url: str, email: str | None) -> str:
+    """"online" when a token can be found without asking (JIRA_API_TOKEN or the keyring), else why not."""
+    if not email:
+        return "offline: no email configured"
+    from explorer.store.credentials import find_token
+
+    try:
+        found = find_token(url, email, interactive=False)
+    except UserError as e:
+        text = str(e)
+        if "keyring is not usable" in text:
+            return "offline: no keyring; set JIRA_API_TOKEN"
+        return "offline: no token (a, or JIRA_API_TOKEN)"
+    return "online" if found.source in ("env", "keyring") else "offline"
+
+
+def _configured_site(app: JiraPermsApp):
+    site = app.current_site
+    if site is None or site.kind != "configured":
+        what = "the demo" if site is not None and site.kind == "demo" else "a file opened offline"
+        app.notify(f"This is {what}: there is no Jira site to talk to. Press a to add a site, then s to sync it.",
+                   severity="warning", timeout=8)
+        return None
+    if not site.email:
+        app.notify("This site has no email configured: add it again with a.", severity="warning")
+        return None
+    return site
+
+
+# ---------------------------------------------------------------- sync
+
+def start_sync(app: JiraPermsApp) -> None:
+    from explorer.tui.screens.sync import SyncScreen
+
+    site = _configured_site(app)
+    if site is None:
+        return
+    app.push_screen(SyncScreen(site))
+
+
+async def run_sync(site, progress, *, now=None):
+    """Token lookup (in a thread, bounded by the store), then the sync; returns (snapshot, path written)."""
+    from explorer.jira.client import JiraClient
+    from explorer.jira.sync import sync_site
+    from explorer.store.config import new_snapshot_path
+    from explorer.store.credentials import find_token
+    from explorer.store.snapshot_file import write_snapshot
+
+    progress.say("looking up the API token")
+    found = await asyncio.to_thread(find_token, site.url, site.email, interactive=False)
+    progress.say("connecting")
+    async with JiraClient(site.url, site.email, found.token) as client:
+        snapshot = await sync_site(client, progress=progress, now=now)
+    path = new_snapshot_path(site.url)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    await asyncio.to_thread(write_snapshot, snapshot, path)
+    return snapshot, path
+
+
+def progress_fraction(progress) -> float | None:
+    done = sum(d for d, _ in progress.counts.values())
+    expected = sum(e for _, e in progress.counts.values())
+    if expected <= 0:
+        return None
+    return min(1.0, done / expected)
+
+
+def progress_words(progress) -> str:
+    parts = [f"{label} {d}/{e}" for label, (d, e) in progress.counts.items() if e]
+    return f"{progress.phase}" + (f" — {', '.join(parts[-4:])}" if parts else "")
+
+
+# ---------------------------------------------------------------- verify
+
+@dataclass(frozen=True)
+class JiraAnswer:
+    verdict: Verdict
+    agrees: bool
+    text: str
+
+
+def start_verify(app: JiraPermsApp) -> None:
+    screen = app.screen
+    result = getattr(screen, "result", None)
+    from explorer.tui.screens.explain import ExplainScreen
+
+    if not isinstance(screen, ExplainScreen) or result is None:
+        app.notify("Verify checks an explanation against Jira: open one with e first.", severity="warning")
+        return
+    site = _configured_site(app)
+    if site is None:
+        return
+    ref = screen.ref
+    snap = ref.snapshot
+    if snap is None:
+        return
+    account = app.to_original_id(result.account.account_id, ref) or result.account.account_id
+    app.notify("Asking Jira (POST permissions/check)…", timeout=4)
+    _verify_worker(app, screen, site, snap, account, result)
+
+
+def _verify_worker(app, screen, site, snap, account_id, result) -> None:
+    async def run() -> None:
+        try:
+            answer = await verify_with_jira(site.url, site.email, snap, account_id, result.permission,
+                                            result.project_key, result.issue_key, result.verdict)
+        except UserError as e:
+            app.notify(f"Verify failed: {e}", severity="error", timeout=12)
+            return
+        screen.show_verification(answer)
+        app.notify(answer.text, severity="information" if answer.agrees else "warning", timeout=12)
+
+    app.run_worker(run(), group="verify", exclusive=True)
+
+
+async def verify_with_jira(url: str, email: str, snap, account_id: str, permission: str, project_key: str | None,
+                           issue_key: str | None, local: Verdict) -> JiraAnswer:
+    """Jira's own answer for one question, compared with the local replay."""
+    from explorer.jira.client import JiraClient
+    from explorer.store.credentials import find_token
+
+    body: dict = {"accountId": account_id}
+    if catalogue.is_global_permission(permission):
+        body["globalPermissions"] = [permission]
+    else:
+        project = next((p for p in snap.projects if p.key == project_key), None)
+        issue = next((i for i in snap.issues if i.key == issue_key), None) if issue_key else None
+        if project is None:
+            raise UserError(f"project {project_key} is not in the snapshot")
+        entry: dict = {"permissions": [permission], "projects": [int(project.id)]}
+        if issue is not None:
+            entry = {"permissions": [permission], "issues": [int(issue.id)]}
+        body["projectPermissions"] = [entry]
+    found = await asyncio.to_thread(find_token, url, email, interactive=False)
+    async with JiraClient(url, email, found.token) as client:
+        data = await client.post(f"{API}/permissions/check", body)
+    granted = False
+    if catalogue.is_global_permission(permission):
+        granted = permission in (data or {}).get("globalPermissions", [])
+    else:
+        for item in (data or {}).get("projectPermissions", []):
+            if item.get("permission") == permission and (item.get("projects") or item.get("issues")):
+                granted = True
+    jira = Verdict.ALLOWED if granted else Verdict.DENIED
+    agrees = local is jira or local is Verdict.UNKNOWN
+    where = issue_key or project_key or "the site"
+    text = f"Jira says {jira.symbol} {jira.words} for {catalogue.display_name(permission)} in {where}; the replay " \
+           f"says {local.symbol} {local.words}: " + ("they agree." if local is jira else
+                                                      "the replay could not tell; Jira's answer settles it." if
+                                                      local is Verdict.UNKNOWN else
+                                                      "they DISAGREE — the snapshot may be stale: sync (s) and "
+                                                      "compare again.")
+    return JiraAnswer(jira, agrees, text)

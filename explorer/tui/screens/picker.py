@@ -1,0 +1,134 @@
+"""A fuzzy picker: type a few letters of a name, email, id, key or summary; Enter picks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+SHOWN = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+    search: str  # lowercase haystack: name, email, id, key, ...
+
+
+def rank(choices: list[Choice], query: str, limit: int = SHOWN) -> list[Choice]:
+    """Substring matches first (label prefix best), then fuzzy ones; at most ``limit``."""
+    q = query.strip().lower()
+    if not q:
+        return choices[:limit]
+    terms = q.split()
+    exact = [c for c in choices if all(t in c.search for t in terms)]
+    exact.sort(key=lambda c: (not c.label.lower().startswith(q), not any(w.startswith(terms[0])
+                                                                          for w in c.search.split()), c.label.lower()))
+    if len(exact) >= limit:
+        return exact[:limit]
+    seen = {c.value for c in exact}
+    matcher = Matcher(q)
+    fuzzy: list[tuple[float, Choice]] = []
+    for c in choices:
+        if c.value in seen:
+            continue
+        score = matcher.match(c.label)
+        if score > 0:
+            fuzzy.append((score, c))
+        if len(fuzzy) > 4 * limit:
+            break
+    fuzzy.sort(key=lambda t: -t[0])
+    return exact + [c for _, c in fuzzy][: limit - len(exact)]
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Returns the picked value, or None when dismissed."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down", "down", "Down", show=False),
+        Binding("up", "up", "Up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("pageup", "page_up", show=False),
+    ]
+
+    def __init__(self, title: str, choices: list[Choice], current: str | None = None, placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.current = current
+        self.placeholder = placeholder
+        self._shown: list[Choice] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(self.title_text, id="picker-title")
+            yield Input(placeholder=self.placeholder or "type to search", id="picker-input")
+            yield OptionList(id="picker-options")
+            yield Static("", id="picker-count")
+
+    def on_mount(self) -> None:
+        self._refresh("")
+        self.app.tune_inputs(self)  # type: ignore[attr-defined]
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._refresh(event.value)
+
+    def _refresh(self, query: str) -> None:
+        self._shown = rank(self.choices, query)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(c.label, no_wrap=True, overflow="ellipsis"), id=str(i))
+                             for i, c in enumerate(self._shown)])
+        if self._shown:
+            index = 0
+            if not query and self.current is not None:
+                index = next((i for i, c in enumerate(self._shown) if c.value == self.current), 0)
+            options.highlighted = index
+        total = len(self.choices)
+        self.query_one("#picker-count", Static).update(
+            f"{len(self._shown)} shown of {total}" + ("" if self._shown else " — no match; try fewer letters")
+            + " · ↑↓ move · Enter pick · Esc cancel")
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and self._shown:
+            self.dismiss(self._shown[options.highlighted].value)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._shown[int(event.option.id or 0)].value)
+
+    def _move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if not self._shown:
+            return
+        current = options.highlighted or 0
+        options.highlighted = max(0, min(len(self._shown) - 1, current + delta))
+
+    def action_down(self) -> None:
+        self._move(1)
+
+    def action_up(self) -> None:
+        self._move(-1)
+
+    def action_page_down(self) -> None:
+        self._move(10)
+
+    def action_page_up(self) -> None:
+        self._move(-10)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,111 @@
+"""The proof tree: every check Jira makes, in order, then the fixes with their blast radius."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from explorer.core.decisions import DECISIONS
+from explorer.core.explanation import Check, Explanation, Kind, Verdict
+from explorer.core.render import KIND_LABELS, _blocks, _grant_heading, _grant_label, fact_remedy
+
+STYLE = {True: "", False: "bold", None: "italic"}
+
+
+def _symbol_text(symbol: str, label: str, body: str, passed: bool | None) -> Text:
+    text = Text()
+    text.append(f"{symbol} ", style="bold")
+    if label:
+        text.append(f"{label}: ", style="bold")
+    text.append(body, style=STYLE[passed])
+    return text
+
+
+class ProofTree(Tree[str]):
+    """Expandable proof; each node's data is its full sentence (shown below the tree, wrapped)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("proof", **kwargs)
+        self.show_root = False
+        self.guide_depth = 2
+
+    def show(self, exp: Explanation) -> None:
+        self.clear()
+        checks = self.root.add(Text("What Jira checks, in order", style="bold underline"),
+                               data="What Jira checks, in order", expand=True)
+        for kind, lines in _blocks(exp):
+            if kind is Kind.GRANT:
+                symbol, heading = _grant_heading(exp, lines)
+                passed = {"✓": True, "✗": False, "?": None}[symbol]
+                label = _grant_label(lines)
+                node = checks.add(_symbol_text(symbol, label, heading, passed), data=f"{symbol} {label}: {heading}",
+                                  allow_expand=True)
+                for line in lines:
+                    self._check(node, line, "")
+                if passed is not True or len(lines) <= 3:
+                    node.expand()
+                continue
+            check = lines[0]
+            node = self._check(checks, check, KIND_LABELS[check.kind])
+            if check.decisive and check.passed is not True:
+                node.expand()
+        if exp.verdict is Verdict.DENIED:
+            if exp.fixes:
+                fixes = self.root.add(Text("How to fix it (smallest change first, each proved)", style="bold underline"),
+                                      data="How to fix it: smallest change first, each proved by replaying the "
+                                           "check with it applied", expand=True)
+                for n, fix in enumerate(exp.fixes, 1):
+                    node = fixes.add(Text(f"{n}. {fix.summary}"), data=f"{n}. {fix.summary}.", expand=n == 1)
+                    node.add_leaf(Text(f"Blast radius: {fix.blast_summary}", style="italic"),
+                                  data=f"Blast radius: {fix.blast_summary}.")
+                    if len(fix.changes) > 1:
+                        for change in fix.changes:
+                            node.add_leaf(Text(f"• {change.summary}"), data=change.summary)
+                    if fix.note:
+                        node.add_leaf(Text(fix.note), data=fix.note)
+            else:
+                self.root.add_leaf(Text("No single change found that would allow it.", style="italic"),
+                                   data="No single change found that would allow it (see the failed checks).")
+        if exp.verdict is Verdict.UNKNOWN and exp.missing_facts:
+            missing = self.root.add(Text("Missing from the snapshot", style="bold underline"),
+                                    data="Missing from the snapshot", expand=True)
+            for fact in exp.missing_facts:
+                line = f"? {fact.describe()}; {fact_remedy(fact)}"
+                missing.add_leaf(Text(line), data=line)
+        decisions = sorted(_decisions(exp))
+        if decisions:
+            node = self.root.add(Text("Decisions applied where Jira's documentation is silent", style="underline"),
+                                 data="Where Jira's documentation is silent or conflicting, jira-perms follows these "
+                                      "decisions.")
+            for number in decisions:
+                node.add_leaf(Text(f"{number}. {DECISIONS[number]}"), data=f"{number}. {DECISIONS[number]}")
+        self.move_cursor_to_line(0)
+
+    def _check(self, parent: TreeNode[str], check: Check, label: str) -> TreeNode[str]:
+        full = f"{check.symbol} {label + ': ' if label else ''}{check.summary}"
+        if check.decision:
+            full += f" (decision {check.decision})"
+        if check.conflict:
+            full += f" Note: {check.conflict}"
+        text = _symbol_text(check.symbol, label, check.summary, check.passed)
+        if not check.children:
+            return parent.add_leaf(text, data=full)
+        node = parent.add(text, data=full)
+        for child in check.children:
+            self._check(node, child, "")
+        return node
+
+
+def _decisions(exp: Explanation) -> set[int]:
+    found: set[int] = set()
+
+    def walk(check: Check) -> None:
+        if check.decision:
+            found.add(check.decision)
+        for child in check.children:
+            walk(child)
+
+    for check in exp.checks:
+        walk(check)
+    return found

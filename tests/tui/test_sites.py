@@ -1,0 +1,112 @@
+"""Adding a site (no keyring here: the screen says so and offers JIRA_API_TOKEN), and syncing one."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.store.config import load_config, site_snapshot_dir
+from explorer.tui.app import JiraPermsApp
+from explorer.tui.screens.add_site import AddSiteScreen
+from explorer.tui.screens.sync import SyncScreen
+from explorer.tui.workspace import configured_workspace
+from tests.fake_jira.server import FakeJira, Faults
+from tests.fake_jira.sitegen import ADMIN_ID, generate_site
+from tests.tui.conftest import FIXED_NOW, TEST_KEY, screen_text, until
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_add_site_without_a_keyring_offers_the_environment_route():
+    app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "No Jira site is configured" in screen_text(app)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddSiteScreen) and app.screen.keyring_ok is not None)
+        screen = app.screen
+        assert screen.keyring_ok is False
+        text = screen_text(app)
+        assert "No usable OS keyring" in text and "JIRA_API_TOKEN" in text
+        assert not screen.query_one("#add-token").display  # nothing to type a token into
+        await pilot.press(*"acme-test.atlassian.net", "enter", *"me@acme.test", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, AddSiteScreen))
+        config = load_config()
+        assert [(s.url, s.email) for s in config.sites] == [("https://acme-test.atlassian.net", "me@acme.test")]
+        from explorer.store.config import config_path
+
+        assert "token =" not in config_path().read_text().lower()
+        assert app.current_site is not None and app.current_site.url == "https://acme-test.atlassian.net"
+
+
+async def test_add_site_rejects_a_bad_url_in_one_line():
+    app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddSiteScreen) and app.screen.keyring_ok is not None)
+        await pilot.press(*"http://jira.example.com", "enter", *"me@acme.test", "enter")
+        await until(pilot, lambda: "refusing plain http" in screen_text(app))
+        assert isinstance(app.screen, AddSiteScreen)
+        assert load_config().sites == []
+
+
+def _configure(url: str, monkeypatch) -> None:
+    from explorer.store.config import Config, SiteConfig, save_config
+
+    config = Config()
+    config.add(SiteConfig(url, "ada@example.test"))
+    save_config(config)
+    monkeypatch.setenv("JIRA_API_TOKEN", "fake-token-1")
+
+
+async def test_sync_from_the_fake_jira_with_progress(monkeypatch):
+    site = generate_site(accounts=30)
+    with FakeJira(site, users={"ada@example.test": ("fake-token-1", ADMIN_ID)}, faults=Faults(latency=0.1)) as jira:
+        _configure(jira.url, monkeypatch)
+        app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await until(pilot, lambda: app.online)
+            assert "online" in screen_text(app)
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, SyncScreen) and bool(app.screen.progress.counts),
+                        workers=False)
+            await until(pilot, lambda: "syncing" in screen_text(app), workers=False)  # the status bar shows it
+            await until(pilot, lambda: not isinstance(app.screen, SyncScreen))
+            assert any(n.message.startswith("Synced") for n in app._notifications)
+            files = list(site_snapshot_dir(jira.url).glob("*.jpsnap"))
+            assert len(files) == 1
+            assert app.current_ref is not None and app.current_ref.snapshot is not None
+            assert len(app.current_ref.snapshot.accounts) == 30
+            await pilot.pause()
+            assert "Snapshot" in screen_text(app)
+
+
+async def test_sync_can_be_cancelled_and_writes_nothing(monkeypatch):
+    site = generate_site(accounts=30)
+    with FakeJira(site, users={"ada@example.test": ("fake-token-1", ADMIN_ID)}, faults=Faults(latency=0.3)) as jira:
+        _configure(jira.url, monkeypatch)
+        app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("s")
+            await until(pilot, lambda: isinstance(app.screen, SyncScreen) and bool(app.screen.progress.counts),
+                        workers=False)
+            await pilot.press("down")  # input is still handled while the sync runs
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, SyncScreen))
+            assert any("cancelled" in n.message for n in app._notifications)
+            assert not list(site_snapshot_dir(jira.url).glob("*.jpsnap"))
+            assert not list(site_snapshot_dir(jira.url).parent.glob("**/*.tmp"))
+
+
+async def test_sync_on_the_demo_explains_why_not():
+    from tests.tui.conftest import demo_app
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, SyncScreen)
+        assert any("demo" in n.message and "add a site" in n.message for n in app._notifications)
