@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from explorer.cli import query_commands
+    from explorer.cli import account_commands, audit_commands, query_commands, site_commands, tui_commands
 
     parser = _Parser(
         prog="jira-perms",
@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jira-perms {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     query_commands.register(sub)
+    account_commands.register(sub)
+    audit_commands.register(sub)
+    tui_commands.register(sub)
+    site_commands.register(sub)
+    from explorer.cli import review_commands
+
+    review_commands.register(sub)
     return parser
 
 
@@ -50,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
+            from explorer.cli import tui_commands
+
+            if args.command is None and tui_commands.interactive():
+                return tui_commands.cmd_tui(args)  # bare `jira-perms` on a terminal opens the TUI
             parser.print_help()
             return EXIT_OK
         return int(args.handler(args))
