@@ -68,6 +68,14 @@ class _Sets:
         self.globals: dict[str, TriSet] = {}
 
 
+def prepare(ix: SiteIndex) -> None:
+    """Build, at load, the sets every bulk question needs: accounts by state and product holders."""
+    sets = _sets(ix)
+    scope = _Scope(ix, sets, Project("", "", ""), None, sets.everyone)
+    for product in (None, *ix.t.app_roles):
+        scope.product(product)
+
+
 def _sets(ix: SiteIndex) -> _Sets:
     if ix.patch:
         raise Unsupported("hypothetical changes are evaluated per account")
@@ -91,9 +99,12 @@ def _or(parts: list[TriSet]) -> TriSet:
 def _and(parts: list[TriSet], universe: frozenset[str]) -> TriSet:
     """Kleene AND: true where every part is true; false where any part is false; unknown otherwise."""
     true = universe
+    for part in sorted(parts, key=lambda p: len(p.true)):  # smallest first: every intersection stays small
+        true = true & part.true
+    if not any(part.unknown for part in parts):
+        return TriSet(frozenset(true), EMPTY)
     possible = universe  # not false for any part
     for part in parts:
-        true = true & part.true
         possible = possible & (part.true | part.unknown if part.unknown else part.true)
     return TriSet(frozenset(true), frozenset(possible - true))
 

@@ -177,7 +177,10 @@ def index_for(snapshot: Snapshot) -> SiteIndex:
     """The (cached) index of a snapshot."""
     index = _CACHE.get(snapshot)
     if index is None:
+        from explorer.core import bulk  # bulk builds on this module
+
         index = SiteIndex(snapshot)
+        bulk.prepare(index)
         _CACHE[snapshot] = index
     return index
 

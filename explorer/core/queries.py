@@ -86,11 +86,10 @@ def who_can(snapshot: Snapshot, permission: str, project: str | None = None, iss
         universe = bulk.universe_of(ix) if include_inactive else bulk.active_universe(ix)
         sets = bulk.verdicts(ix, key, project_obj, issue_obj, universe)
         finder = bulk.ViaFinder(ix, key, project_obj, issue_obj, sets.true) if project_obj else None
-        order = bulk.account_order(ix)
-        allowed = [WhoCanEntry(ix.account(a), None if finder else ("holds the global permission",),
-                               question=question, finder=finder) for a in sorted(sets.true, key=order.__getitem__)]
-        unknown = [WhoCanEntry(ix.account(a), (), question=question)
-                   for a in sorted(sets.unknown, key=order.__getitem__)]
+        true, maybe = sets.true, sets.unknown
+        allowed = [WhoCanEntry(a, None if finder else ("holds the global permission",), question=question,
+                               finder=finder) for a in accounts if a.account_id in true]
+        unknown = [WhoCanEntry(a, (), question=question) for a in accounts if a.account_id in maybe]
     except bulk.Unsupported:
         allowed, unknown = [], []
         for account in accounts:
