@@ -231,7 +231,7 @@ class _Evaluation:
         def decide(step: _Step) -> Check:
             hit = (verdict is Verdict.DENIED and step.result is False) or (
                 verdict is Verdict.UNKNOWN and step.result is None)
-            return replace(step.check, decisive=True) if hit else step.check
+            return step.check.as_decisive() if hit else step.check
 
         marked_grants: list[Check] = []
         for check in grants:
@@ -240,7 +240,7 @@ class _Evaluation:
                 or (verdict is Verdict.DENIED and grant_result is False)
                 or (verdict is Verdict.UNKNOWN and grant_result is None and check.passed is None)
             )
-            marked_grants.append(replace(check, decisive=True) if hit else check)
+            marked_grants.append(check.as_decisive() if hit else check)
         checks = [decide(s) for s in pre] + marked_grants + [decide(s) for s in post]
         if verdict is Verdict.UNKNOWN:
             seen: set = set()
@@ -601,7 +601,7 @@ def _evaluate_global(ix: SiteIndex, account: Account, key: str) -> Explanation:
         hit = (verdict is Verdict.ALLOWED and check is grant) or (
             verdict is Verdict.DENIED and check.passed is False) or (
             verdict is Verdict.UNKNOWN and check.passed is None)
-        checks.append(replace(check, decisive=True) if hit else check)
+        checks.append(check.as_decisive() if hit else check)
     if verdict is Verdict.UNKNOWN and missing is not None:
         checks.append(Check(Kind.UNKNOWN_FACT, None, f"missing from the snapshot: {missing.describe()}",
                             missing=(missing,), decision=10, decisive=True))

@@ -86,6 +86,12 @@ class Check:
     missing: tuple[Fact, ...] = ()  # facts the snapshot lacks that this check needs
     decisive: bool = False  # this check decided (or blocked) the verdict
 
+    def as_decisive(self) -> Check:
+        """This check, marked as one that decided the verdict (a plain copy: cheaper than replace())."""
+        return Check(self.kind, self.passed, self.summary, self.details, self.children, self.match, self.grant_id,
+                     self.holder_type, self.holder_parameter, self.via, self.decision, self.conflict, self.missing,
+                     True)
+
     @property
     def symbol(self) -> str:
         if self.passed is True:
