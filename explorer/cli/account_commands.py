@@ -13,8 +13,8 @@ import os
 import stat
 from pathlib import Path
 
-from explorer.cli.site_check import SiteCheckFailed, check_site
 from explorer.core.errors import UserError
+from explorer.jira.site_check import SiteCheckFailed, check_site
 from explorer.store import credentials
 from explorer.store.config import (
     Config,

@@ -46,7 +46,7 @@ def _where(exp: Explanation) -> str:
     return "the site"
 
 
-def _blocks(exp: Explanation) -> list[tuple[Kind, list[Check]]]:
+def proof_blocks(exp: Explanation) -> list[tuple[Kind, list[Check]]]:
     """Group the grant lines (team roles and the Jira-admin rule included) under one heading."""
     blocks: list[tuple[Kind, list[Check]]] = []
     for check in exp.checks:
@@ -64,13 +64,13 @@ def _blocks(exp: Explanation) -> list[tuple[Kind, list[Check]]]:
     return blocks
 
 
-def _grant_label(lines: list[Check]) -> str:
+def grant_block_label(lines: list[Check]) -> str:
     if any(c.kind is Kind.TEAM_MANAGED for c in lines):
         return "Team-managed roles"
     return KIND_LABELS[Kind.GRANT]
 
 
-def _grant_heading(exp: Explanation, lines: list[Check]) -> tuple[str, str]:
+def grant_block_heading(exp: Explanation, lines: list[Check]) -> tuple[str, str]:
     perm = catalogue.display_name(exp.permission)
     matched = [c for c in lines if c.passed is True]
     unknown = [c for c in lines if c.passed is None]
@@ -125,10 +125,10 @@ def explanation_text(exp: Explanation, snapshot: Snapshot | None = None) -> str:
     if snapshot is not None or exp.scheme_name:
         out.append("")
     out.append("What Jira checks, in order:")
-    for kind, lines in _blocks(exp):
+    for kind, lines in proof_blocks(exp):
         if kind is Kind.GRANT:
-            symbol, heading = _grant_heading(exp, lines)
-            out.append(f"  {symbol} {_grant_label(lines)}: {heading}")
+            symbol, heading = grant_block_heading(exp, lines)
+            out.append(f"  {symbol} {grant_block_label(lines)}: {heading}")
             for line in lines:
                 out.append(f"      {line.symbol} {line.summary}")
                 _children_text(out, line, 10)
@@ -230,10 +230,10 @@ def explanation_markdown(exp: Explanation, snapshot: Snapshot | None = None) -> 
         out.append("")
     out.append("**What Jira checks, in order**")
     out.append("")
-    for kind, lines in _blocks(exp):
+    for kind, lines in proof_blocks(exp):
         if kind is Kind.GRANT:
-            symbol, heading = _grant_heading(exp, lines)
-            out.append(f"- {symbol} **{_grant_label(lines)}**: {_md(heading)}")
+            symbol, heading = grant_block_heading(exp, lines)
+            out.append(f"- {symbol} **{grant_block_label(lines)}**: {_md(heading)}")
             for line in lines:
                 out.append(f"  - {line.symbol} {_md(line.summary)}")
                 _children_md(out, line, 4)

@@ -125,7 +125,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
 
         try:
             if token:
-                from explorer.cli.site_check import check_site
+                from explorer.jira.site_check import check_site
                 from explorer.store.credentials import store_token
 
                 await asyncio.to_thread(check_site, url, email, token)

@@ -8,7 +8,7 @@ from textual.widgets.tree import TreeNode
 
 from explorer.core.decisions import DECISIONS
 from explorer.core.explanation import Check, Explanation, Kind, Verdict
-from explorer.core.render import KIND_LABELS, _blocks, _grant_heading, _grant_label, fact_remedy
+from explorer.core.render import KIND_LABELS, fact_remedy, grant_block_heading, grant_block_label, proof_blocks
 
 STYLE = {True: "", False: "bold", None: "italic"}
 
@@ -34,11 +34,11 @@ class ProofTree(Tree[str]):
         self.clear()
         checks = self.root.add(Text("What Jira checks, in order", style="bold underline"),
                                data="What Jira checks, in order", expand=True)
-        for kind, lines in _blocks(exp):
+        for kind, lines in proof_blocks(exp):
             if kind is Kind.GRANT:
-                symbol, heading = _grant_heading(exp, lines)
+                symbol, heading = grant_block_heading(exp, lines)
                 passed = {"✓": True, "✗": False, "?": None}[symbol]
-                label = _grant_label(lines)
+                label = grant_block_label(lines)
                 node = checks.add(_symbol_text(symbol, label, heading, passed), data=f"{symbol} {label}: {heading}",
                                   allow_expand=True)
                 for line in lines:
