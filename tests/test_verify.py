@@ -84,3 +84,25 @@ def test_bad_questions_are_one_line_errors(jira):
         ask(fake, lambda c: verify_one(c, snap, "anonymous", "BROWSE_PROJECTS", project="PBA"))
     with pytest.raises(UserError, match="positive"):
         ask(fake, lambda c: verify_sample(c, snap, 0))
+
+
+def test_the_tui_verify_action_uses_the_same_comparison(jira, monkeypatch):
+    """The TUI's 'v' asks Jira through verify_one and words agreement and disagreement."""
+    from explorer.core.evaluator import evaluate
+    from explorer.tui.live import verify_with_jira
+
+    fake, snap = jira
+    monkeypatch.setenv("JIRA_API_TOKEN", ADMIN_TOKEN)
+    account = next(a.account_id for a in snap.accounts if a.active)
+    project = snap.projects[0].key
+    local = evaluate(snap, account, "BROWSE_PROJECTS", project).verdict
+    answer = asyncio.run(verify_with_jira(fake.url, ADMIN_EMAIL, snap, account, "BROWSE_PROJECTS", project, None,
+                                          local))
+    assert answer.agrees and "they agree" in answer.text
+    fake.faults.flip.add((account, "BROWSE_PROJECTS", project))
+    try:
+        answer = asyncio.run(verify_with_jira(fake.url, ADMIN_EMAIL, snap, account, "BROWSE_PROJECTS", project, None,
+                                              local))
+    finally:
+        fake.faults.flip.discard((account, "BROWSE_PROJECTS", project))
+    assert not answer.agrees and "DISAGREE" in answer.text

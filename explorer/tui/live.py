@@ -139,32 +139,16 @@ def _verify_worker(app, screen, site, snap, account_id, result) -> None:
 
 async def verify_with_jira(url: str, email: str, snap, account_id: str, permission: str, project_key: str | None,
                            issue_key: str | None, local: Verdict) -> JiraAnswer:
-    """Jira's own answer for one question, compared with the local replay."""
+    """Jira's own answer for one question (the CLI's ``verify``), compared with the local replay."""
     from explorer.jira.client import JiraClient
+    from explorer.jira.verify import verify_one
     from explorer.store.credentials import find_token
 
-    body: dict = {"accountId": account_id}
-    if catalogue.is_global_permission(permission):
-        body["globalPermissions"] = [permission]
-    else:
-        project = next((p for p in snap.projects if p.key == project_key), None)
-        issue = next((i for i in snap.issues if i.key == issue_key), None) if issue_key else None
-        if project is None:
-            raise UserError(f"project {project_key} is not in the snapshot")
-        entry: dict = {"permissions": [permission], "projects": [int(project.id)]}
-        if issue is not None:
-            entry = {"permissions": [permission], "issues": [int(issue.id)]}
-        body["projectPermissions"] = [entry]
     found = await asyncio.to_thread(find_token, url, email, interactive=False)
     async with JiraClient(url, email, found.token) as client:
-        data = await client.post(f"{API}/permissions/check", body)
-    granted = False
-    if catalogue.is_global_permission(permission):
-        granted = permission in (data or {}).get("globalPermissions", [])
-    else:
-        for item in (data or {}).get("projectPermissions", []):
-            if item.get("permission") == permission and (item.get("projects") or item.get("issues")):
-                granted = True
+        comparison = await verify_one(client, snap, account_id, permission,
+                                      None if issue_key else project_key, issue_key)
+    granted = comparison.jira
     jira = Verdict.ALLOWED if granted else Verdict.DENIED
     agrees = local is jira or local is Verdict.UNKNOWN
     where = issue_key or project_key or "the site"
