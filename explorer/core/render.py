@@ -90,7 +90,7 @@ def grant_block_heading(exp: Explanation, lines: list[Check]) -> tuple[str, str]
     return "✗", f"none of the {len(lines)} {noun} to get {perm}{scheme} matches"
 
 
-def _decisions_used(exp: Explanation) -> list[int]:
+def decisions_used(exp: Explanation) -> list[int]:
     found: set[int] = set()
 
     def walk(check: Check) -> None:
@@ -141,7 +141,7 @@ def explanation_text(exp: Explanation, snapshot: Snapshot | None = None) -> str:
     if conflicts:
         out.append("")
         out.append("Note: " + " ".join(conflicts))
-    used = _decisions_used(exp)
+    used = decisions_used(exp)
     if used:
         out.append("")
         out.append("Where Jira's documentation is silent or conflicting, jira-perms follows these decisions:")
@@ -257,7 +257,7 @@ def explanation_markdown(exp: Explanation, snapshot: Snapshot | None = None) -> 
         for fact in exp.missing_facts:
             out.append(f"- {_md(fact.describe())}; {fact_remedy(fact)}")
     notes = _conflicts(exp)
-    used = _decisions_used(exp)
+    used = decisions_used(exp)
     if notes or used:
         out.append("")
     for note in notes:
@@ -336,7 +336,7 @@ def explanation_json(exp: Explanation, snapshot: Snapshot | None = None) -> dict
         "reasons": [_check_json(c) for c in exp.checks],
         "fixes": [_fix_json(f) for f in exp.fixes],
         "missingFacts": [_fact_json(f) for f in exp.missing_facts],
-        "decisions": {str(n): DECISIONS[n] for n in _decisions_used(exp)},
+        "decisions": {str(n): DECISIONS[n] for n in decisions_used(exp)},
     }
     if snapshot is not None:
         data["snapshot"] = {"site": snapshot.site.url, "takenAt": snapshot.provenance.taken_at}

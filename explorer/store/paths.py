@@ -34,13 +34,20 @@ def data_dir() -> Path:
     return Path(override) if override else platformdirs.user_data_path(APP)
 
 
-def write_private(path: Path, payload: bytes) -> Path:
-    """Write a file atomically with mode 0600 (temp file in the same folder, fsync, rename)."""
+def write_private(path: Path, payload: bytes, error: type[UserError] = UserError, *,
+                  make_parents: bool = True) -> Path:
+    """Write a file atomically with mode 0600: a temp file in the same folder, fsync, rename, fsync the folder.
+
+    A failure raises ``error`` (one line naming the file); the previous file, if any, is left unchanged and
+    no temp file remains.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
-        raise UserError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from e
+        raise error(f"cannot write {_show(path)}: {e.strerror or e}: check that the folder exists and is "
+                    "writable") from e
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o600)
@@ -52,9 +59,25 @@ def write_private(path: Path, payload: bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise UserError(f"cannot write {path}: {e.strerror or e}; check that the folder is writable") from e
+            raise error(f"cannot write {_show(path)}: {e.strerror or e}: check the path and free space "
+                        "(the previous file, if any, is unchanged)") from e
         raise
+    _fsync_dir(path.parent)
     return path
+
+
+def _show(path: Path) -> str:
+    return str(path).replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def redaction_key(create: bool = True) -> bytes:

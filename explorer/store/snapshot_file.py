@@ -9,12 +9,10 @@ the previous file untouched.  Every problem becomes a one-line
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import gzip
 import json
 import os
-import tempfile
 import zlib
 from importlib import resources
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
 from explorer.core.serialize import SnapshotFormatError, snapshot_from_dict, snapshot_to_dict
+from explorer.store.paths import write_private
 
 SUFFIX = ".jpsnap"
 DEMO_RESOURCE = "demo-site.jpsnap"
@@ -49,39 +48,7 @@ def encode_snapshot(snap: Snapshot) -> bytes:
 def write_snapshot(snap: Snapshot, path: str | os.PathLike[str]) -> Path:
     """Write ``snap`` to ``path`` atomically with mode 0600 and return the path."""
     target = Path(path)
-    payload = encode_snapshot(snap)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise SnapshotError(f"cannot write {_show(target)}: {e.strerror or e}: check that the folder exists "
-                            "and is writable") from e
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), 0o600)
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise SnapshotError(f"cannot write {_show(target)}: {e.strerror or e}: check the path and free "
-                                "space (the previous file, if any, is unchanged)") from e
-        raise
-    _fsync_dir(target.parent)
-    return target
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (best effort)."""
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return write_private(target, encode_snapshot(snap), error=SnapshotError, make_parents=False)
 
 
 def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:

@@ -8,7 +8,14 @@ from textual.widgets.tree import TreeNode
 
 from explorer.core.decisions import DECISIONS
 from explorer.core.explanation import Check, Explanation, Kind, Verdict
-from explorer.core.render import KIND_LABELS, fact_remedy, grant_block_heading, grant_block_label, proof_blocks
+from explorer.core.render import (
+    KIND_LABELS,
+    decisions_used,
+    fact_remedy,
+    grant_block_heading,
+    grant_block_label,
+    proof_blocks,
+)
 
 STYLE = {True: "", False: "bold", None: "italic"}
 
@@ -73,7 +80,7 @@ class ProofTree(Tree[str]):
             for fact in exp.missing_facts:
                 line = f"? {fact.describe()}; {fact_remedy(fact)}"
                 missing.add_leaf(Text(line), data=line)
-        decisions = sorted(_decisions(exp))
+        decisions = decisions_used(exp)
         if decisions:
             node = self.root.add(Text("Decisions applied where Jira's documentation is silent", style="underline"),
                                  data="Where Jira's documentation is silent or conflicting, jira-perms follows these "
@@ -95,17 +102,3 @@ class ProofTree(Tree[str]):
         for child in check.children:
             self._check(node, child, "")
         return node
-
-
-def _decisions(exp: Explanation) -> set[int]:
-    found: set[int] = set()
-
-    def walk(check: Check) -> None:
-        if check.decision:
-            found.add(check.decision)
-        for child in check.children:
-            walk(child)
-
-    for check in exp.checks:
-        walk(check)
-    return found
