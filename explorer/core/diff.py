@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.core import catalogue
+from explorer.core import bulk, catalogue
 from explorer.core.evaluator import evaluate_in
 from explorer.core.explanation import Verdict
 from explorer.core.holders import canonical_type, holder_label
@@ -728,6 +728,13 @@ class _Effects:
                  rel_a: dict[str, Relevance], rel_b: dict[str, Relevance], config_same: bool) -> None:
         if config_same:
             pairs = self.moved
+        if not pairs:
+            return
+        try:
+            self._compare_sets(x, y, issue, pairs)
+            return
+        except bulk.Unsupported:
+            pass  # Data Center's optional holder types: replay account classes one by one
         for perm in (GLOBAL_PERMISSION_KEYS if x is None else PROJECT_PERMISSION_KEYS):
             ra, rb = rel_a[perm], rel_b[perm]
             classes: dict[tuple, list[Account]] = defaultdict(list)
@@ -753,6 +760,31 @@ class _Effects:
                     self.out.append(Effect(account.account_id, account.display_name, perm, y.key if y else None,
                                            issue, before, after))
 
+    def _compare_sets(self, x: Project | None, y: Project | None, issue: str | None,
+                      pairs: list[tuple[Account, Account]]) -> None:
+        """Both snapshots' verdicts for every account at once (set algebra), then what differs."""
+        universe = frozenset(account.account_id for _, account in pairs)
+        perms = GLOBAL_PERMISSION_KEYS if x is None else PROJECT_PERMISSION_KEYS
+        if x is None or y is None:
+            before = {p: bulk.verdicts(self.a, p, None, None, universe) for p in perms}
+            after = {p: bulk.verdicts(self.b, p, None, None, universe) for p in perms}
+        else:
+            before = bulk.many_verdicts(self.a, perms, x, self.a.issue(issue) if issue else None, universe)
+            after = bulk.many_verdicts(self.b, perms, y, self.b.issue(issue) if issue else None, universe)
+        self.evaluations += 2 * len(perms)
+        for perm in perms:
+            b, a = before[perm], after[perm]
+            changed = (b.true ^ a.true) | (b.unknown ^ a.unknown)
+            if not changed:
+                continue
+            for _, account in pairs:
+                aid = account.account_id
+                if aid not in changed:
+                    continue
+                was, now = _cell(aid, b), _cell(aid, a)
+                if was is not now:
+                    self.out.append(Effect(aid, account.display_name, perm, y.key if y else None, issue, was, now))
+
     def _one_sided(self, ix: SiteIndex, account: Account, *, after: bool) -> None:
         for project in (None, *ix.snapshot.projects):
             for perm in (GLOBAL_PERMISSION_KEYS if project is None else PROJECT_PERMISSION_KEYS):
@@ -777,6 +809,14 @@ class _Effects:
                 for account in members:
                     self.out.append(Effect(account.account_id, account.display_name, perm, project.key, None,
                                            None if after else v, v if after else None))
+
+
+def _cell(account_id: str, sets: bulk.TriSet) -> Verdict:
+    if account_id in sets.true:
+        return Verdict.ALLOWED
+    if account_id in sets.unknown:
+        return Verdict.UNKNOWN
+    return Verdict.DENIED
 
 
 def _drop_issue_echoes(effects: list[Effect]) -> list[Effect]:
