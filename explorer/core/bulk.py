@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer.core import catalogue
-from explorer.core.evaluator import permission_meta
+from explorer.core.evaluator import EDITABLE_KEYS, implied_team_role, permission_meta, property_applies, property_type
+from explorer.core.explanation import Verdict
 from explorer.core.holders import canonical_type
 from explorer.core.index import SiteIndex
 from explorer.core.model import (
@@ -31,7 +32,6 @@ from explorer.core.model import (
     Holder,
     Issue,
     Project,
-    ProjectType,
 )
 
 EMPTY: frozenset[str] = frozenset()
@@ -48,6 +48,14 @@ class TriSet:
 
     true: frozenset[str]
     unknown: frozenset[str]
+
+    def verdict(self, account_id: str) -> Verdict:
+        """The evaluator's verdict for one account of the universe."""
+        if account_id in self.true:
+            return Verdict.ALLOWED
+        if account_id in self.unknown:
+            return Verdict.UNKNOWN
+        return Verdict.DENIED
 
 
 class _Sets:
@@ -323,9 +331,7 @@ class _Scope:
         p = self.project
         if not p.team_roles:
             return TriSet(EMPTY, self.accounts)
-        level = (p.access_level or "").lower()
-        implied = {"open": "Agent" if p.project_type is ProjectType.SERVICE_DESK else "Member",
-                   "limited": "Viewer"}.get(level)
+        implied = implied_team_role(p)
         parts = []
         for role in p.team_roles:
             if permission not in role.permissions:
@@ -345,13 +351,11 @@ class _Scope:
         return self.memo[key]
 
     def _workflow(self, short: str, issue: Issue) -> TriSet:
-        from explorer.core.evaluator import _property_applies, _property_type
-
         status, workflow, _ = self.ix.status_of(self.project, issue)
         if status is None:
             return TriSet(EMPTY, self.U)
         collected = [(k, v) for k, v in self.ix.properties(workflow, status).items()
-                     if _property_applies(k, short, subtasks=False)]
+                     if property_applies(k, short, subtasks=False)]
         if issue.issue_type.subtask and issue.parent_key:
             parent = self.ix.issue(issue.parent_key)
             if parent is None:
@@ -360,12 +364,12 @@ class _Scope:
             if pstatus is None:
                 return TriSet(EMPTY, self.U)
             collected += [(k, v) for k, v in self.ix.properties(pworkflow, pstatus).items()
-                          if _property_applies(k, short, subtasks=True)]
+                          if property_applies(k, short, subtasks=True)]
         if not collected:
             return self.all
         parts = []
         for key, value in collected:
-            ptype = _property_type(key)
+            ptype = property_type(key)
             if ptype == "denied":
                 parts.append(self.none)
             elif ptype is None:
@@ -392,7 +396,7 @@ class _Scope:
         if status is None:
             return TriSet(EMPTY, self.U)
         props = self.ix.properties(workflow, status)
-        for key in ("jira.issue.editable", "issueEditable"):
+        for key in EDITABLE_KEYS:
             if props.get(key, "").strip().lower() == "false":
                 return self.none
         return self.all
@@ -517,8 +521,7 @@ class ViaFinder:
         self.lines: list[tuple[frozenset[str], str | None, str]] = []  # (matched, role id or None, label)
         if scope.team_path:
             level = (project.access_level or "").lower()
-            implied = {"open": "Agent" if project.project_type is ProjectType.SERVICE_DESK else "Member",
-                       "limited": "Viewer"}.get(level)
+            implied = implied_team_role(project)
             for role in project.team_roles:
                 if permission in role.permissions:
                     self.lines.append((scope.role_here(role.id).true, None, f"role {role.name} in {project.key}"))

@@ -781,7 +781,7 @@ class _Effects:
                 aid = account.account_id
                 if aid not in changed:
                     continue
-                was, now = _cell(aid, b), _cell(aid, a)
+                was, now = b.verdict(aid), a.verdict(aid)
                 if was is not now:
                     self.out.append(Effect(aid, account.display_name, perm, y.key if y else None, issue, was, now))
 
@@ -809,14 +809,6 @@ class _Effects:
                 for account in members:
                     self.out.append(Effect(account.account_id, account.display_name, perm, project.key, None,
                                            None if after else v, v if after else None))
-
-
-def _cell(account_id: str, sets: bulk.TriSet) -> Verdict:
-    if account_id in sets.true:
-        return Verdict.ALLOWED
-    if account_id in sets.unknown:
-        return Verdict.UNKNOWN
-    return Verdict.DENIED
 
 
 def _drop_issue_echoes(effects: list[Effect]) -> list[Effect]:

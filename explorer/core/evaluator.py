@@ -384,8 +384,7 @@ class _Evaluation:
                             "not a permission scheme (rules section 11)"), True)
         lines: list[Check] = []
         logged_in = not self.account.is_anonymous and not self.ix.is_customer(self.account)
-        implied = {"open": "Agent" if p.project_type is ProjectType.SERVICE_DESK else "Member",
-                   "limited": "Viewer"}.get(level)
+        implied = implied_team_role(p)
         for role in p.team_roles:
             gives = self.permission in role.permissions
             actor, via, missing = self.ix.role_actor(p, role.id, self.account.account_id)
@@ -496,7 +495,7 @@ class _Evaluation:
                                missing=(missing,) if missing else ()), None)
         collected: list[tuple[str, str, str]] = []  # (key, value, where)
         for key, value in self.ix.properties(workflow, status).items():
-            if _property_applies(key, short, subtasks=False):
+            if property_applies(key, short, subtasks=False):
                 collected.append((key, value, f"status {status.name}"))
         parent_note = ""
         if issue.issue_type.subtask and issue.parent_key:
@@ -512,7 +511,7 @@ class _Evaluation:
                                    f"the status properties of {parent.key} (the parent of {issue.key}) are not in the "
                                    "snapshot", missing=(pmissing,) if pmissing else ()), None)
             for key, value in self.ix.properties(pworkflow, pstatus).items():
-                if _property_applies(key, short, subtasks=True):
+                if property_applies(key, short, subtasks=True):
                     collected.append((key, value, f"parent {parent.key}'s status {pstatus.name}"))
             parent_note = f" (and the sub-task properties of {parent.key}'s status {pstatus.name})"
         if not collected:
@@ -534,7 +533,7 @@ class _Evaluation:
         return _Step(Check(Kind.WORKFLOW_PROPERTY, result, summary, children=tuple(lines), decision=5), result)
 
     def _property_line(self, key: str, value: str, where: str) -> Check:
-        ptype = _property_type(key)
+        ptype = property_type(key)
         prefix = f"{key} = {value!r} on {where}: "
         if ptype == "denied":
             return Check(Kind.WORKFLOW_PROPERTY, False, prefix + "'.denied' matches nobody (decision 5)",
@@ -646,7 +645,15 @@ def _all_missing(check: Check):
             yield from _all_missing(child)
 
 
-def _property_applies(key: str, short: str, *, subtasks: bool) -> bool:
+def implied_team_role(project: Project) -> str | None:
+    """The team role every logged-in account gets from a team-managed project's access level (rules 11)."""
+    level = (project.access_level or "").lower()
+    if level == "open":
+        return "Agent" if project.project_type is ProjectType.SERVICE_DESK else "Member"
+    return "Viewer" if level == "limited" else None
+
+
+def property_applies(key: str, short: str, *, subtasks: bool) -> bool:
     if not key.startswith("jira.permission."):
         return False
     rest = key[len("jira.permission."):]
@@ -659,7 +666,7 @@ def _property_applies(key: str, short: str, *, subtasks: bool) -> bool:
     return rest == short or rest.startswith(short + ".")
 
 
-def _property_type(key: str) -> str | None:
+def property_type(key: str) -> str | None:
     """The holder type of a ``jira.permission.[subtasks.]<perm>.<type>[.<suffix>]`` key."""
     rest = key[len("jira.permission."):]
     if rest.startswith("subtasks."):

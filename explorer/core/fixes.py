@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from explorer.core import catalogue
 from explorer.core.catalogue import Access
-from explorer.core.evaluator import evaluate_in, permission_meta, resolve_scope
+from explorer.core.evaluator import EDITABLE_KEYS, evaluate_in, permission_meta, property_applies, resolve_scope
 from explorer.core.explanation import Change, Check, Explanation, Fix, Kind, Verdict
 from explorer.core.holders import canonical_type
 from explorer.core.index import Patch, SiteIndex, index_for
@@ -296,8 +296,7 @@ class _Generator:
         if status is None:
             return
         short = permission_meta(self.exp.permission).short_name
-        keys = [k for k in self.ix.properties(workflow, status) if short and (
-            k.startswith(f"jira.permission.{short}.") or k == f"jira.permission.{short}")]
+        keys = [k for k in self.ix.properties(workflow, status) if short and property_applies(k, short, subtasks=False)]
         if keys:
             yield _Candidate(Change("remove_status_property",
                                     f"Remove {', '.join(keys)} from status {status.name} of workflow {workflow}",
@@ -311,7 +310,7 @@ class _Generator:
         status, workflow, _ = self.ix.status_of(self.project, issue)
         if status is None:
             return
-        keys = [k for k in ("jira.issue.editable", "issueEditable") if k in status.properties]
+        keys = [k for k in EDITABLE_KEYS if k in status.properties]
         if keys:
             yield _Candidate(Change("remove_status_property",
                                     f"Remove {keys[0]}=false from status {status.name} of workflow {workflow} "

@@ -118,14 +118,6 @@ class Matrix:
     kind: str  # "account" | "project"
 
 
-def _cell(account_id: str, sets: bulk.TriSet) -> Verdict:
-    if account_id in sets.true:
-        return Verdict.ALLOWED
-    if account_id in sets.unknown:
-        return Verdict.UNKNOWN
-    return Verdict.DENIED
-
-
 def _permission_keys(permissions: list[str] | None) -> tuple[str, ...]:
     if permissions:
         return tuple(permissions)
@@ -141,7 +133,7 @@ def account_matrix(snapshot: Snapshot, account: Account | str, permissions: list
     for project in snapshot.projects:
         try:
             sets = bulk.many_verdicts(ix, keys, project, None, frozenset({acc.account_id}))
-            cells = {k: _cell(acc.account_id, sets[k]) for k in keys}
+            cells = {k: sets[k].verdict(acc.account_id) for k in keys}
         except bulk.Unsupported:
             cells = {k: evaluate_in(ix, acc, k, project.key).verdict for k in keys}
         rows.append(MatrixRow(project.key, project.key, cells))
@@ -157,7 +149,7 @@ def project_matrix(snapshot: Snapshot, project: str, permissions: list[str] | No
     considered = [a for a in [ANONYMOUS, *snapshot.accounts] if include_inactive or a.active]
     try:
         sets = bulk.many_verdicts(ix, keys, proj, None, frozenset(a.account_id for a in considered))
-        rows = [MatrixRow(a.display_name, a.account_id, {k: _cell(a.account_id, sets[k]) for k in keys})
+        rows = [MatrixRow(a.display_name, a.account_id, {k: sets[k].verdict(a.account_id) for k in keys})
                 for a in considered]
     except bulk.Unsupported:
         rows = [MatrixRow(a.display_name, a.account_id, {k: evaluate_in(ix, a, k, proj.key).verdict for k in keys})

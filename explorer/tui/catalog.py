@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from explorer.core import catalogue
+from explorer.core.evaluator import EDITABLE_KEYS
 from explorer.core.holders import holder_label
 from explorer.core.index import SiteIndex, index_for
 from explorer.core.model import Account, AccountType, Project, Snapshot
@@ -433,5 +434,4 @@ class Catalog:
 
 
 def _perm_props(props) -> dict[str, str]:
-    return {k: v for k, v in props.items() if k.startswith("jira.permission.") or k in ("jira.issue.editable",
-                                                                                           "issueEditable")}
+    return {k: v for k, v in props.items() if k.startswith("jira.permission.") or k in EDITABLE_KEYS}

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from explorer.core import catalogue
+from explorer.core.evaluator import EDITABLE_KEYS
 from explorer.core.explanation import Verdict
 from explorer.core.holders import canonical_type, holder_label
 from explorer.core.model import Account, Fact, FactKind, Project, Snapshot
@@ -131,9 +132,7 @@ def account_summary(snapshot: Snapshot, account: Account, stop=lambda: False) ->
             sets = bulk.many_verdicts(ix, keys, project, None, universe)
         except bulk.Unsupported:
             return {k: evaluate_in(ix, account, k, project.key).verdict for k in keys}
-        return {k: Verdict.ALLOWED if account.account_id in r.true
-                else Verdict.UNKNOWN if account.account_id in r.unknown else Verdict.DENIED
-                for k, r in sets.items()}
+        return {k: r.verdict(account.account_id) for k, r in sets.items()}
 
     for n, project in enumerate(snapshot.projects):
         if n % 20 == 0 and stop():
@@ -384,7 +383,7 @@ def _status(item: Item, cat: Catalog) -> RenderableType:
 
 
 def _property_meaning(key: str, value: str) -> str:
-    if key in ("jira.issue.editable", "issueEditable"):
+    if key in EDITABLE_KEYS:
         return "issues in this status cannot be edited" if value.lower() == "false" else ""
     if not key.startswith("jira.permission."):
         return ""
