@@ -13,7 +13,6 @@ import random
 import sys
 from pathlib import Path
 
-from explorer.core.catalogue import PROJECT_PERMISSIONS
 from explorer.core.model import (
     Account,
     AccountType,
@@ -43,6 +42,7 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
+from explorer.core.replay.catalogue import PROJECT_PERMISSIONS
 
 FIRST = ("Ada", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nia",
          "Omar", "Pia", "Quentin", "Rosa", "Sami", "Tara", "Uma", "Viktor", "Wen", "Xavi", "Yara", "Zoe")

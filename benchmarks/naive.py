@@ -9,9 +9,6 @@ the indexed path, and a hypothesis test proves both give identical answers.
 
 from __future__ import annotations
 
-from explorer.core.evaluator import evaluate_in
-from explorer.core.explanation import Verdict
-from explorer.core.index import SiteIndex, Tri
 from explorer.core.model import (
     ANONYMOUS,
     ANONYMOUS_ID,
@@ -28,6 +25,9 @@ from explorer.core.model import (
     Status,
     WorkflowStatus,
 )
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.index import SiteIndex, Tri
 
 
 class ScanIndex(SiteIndex):

@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.gen_site import generate  # noqa: E402
 from benchmarks.naive import ScanIndex  # noqa: E402
-from explorer.core.catalogue import PROJECT_PERMISSIONS  # noqa: E402
-from explorer.core.evaluator import evaluate_in  # noqa: E402
-from explorer.core.index import index_for  # noqa: E402
 from explorer.core.model import ANONYMOUS  # noqa: E402
-from explorer.core.queries import account_matrix, project_matrix, who_can  # noqa: E402
+from explorer.core.replay.cache import index_for  # noqa: E402
+from explorer.core.replay.catalogue import PROJECT_PERMISSIONS  # noqa: E402
+from explorer.core.replay.evaluator import evaluate_in  # noqa: E402
+from explorer.core.replay.queries import account_matrix, project_matrix, who_can  # noqa: E402
 from explorer.store.snapshot_file import read_snapshot, write_snapshot  # noqa: E402
 
 KEYS = [p.key for p in PROJECT_PERMISSIONS]

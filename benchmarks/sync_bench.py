@@ -20,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from explorer.core.serialize import snapshot_to_dict  # noqa: E402
+from explorer.core.snapshot.codec import snapshot_to_dict  # noqa: E402
 from explorer.jira.client import JiraClient  # noqa: E402
 from explorer.jira.sync import sync_site  # noqa: E402
 from tests.fake_jira import ADMIN_EMAIL, ADMIN_TOKEN, USERS, FakeJira, Faults, generate_site  # noqa: E402

@@ -25,7 +25,6 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(REPO))
 
 from explorer import __version__  # noqa: E402
-from explorer.core.catalogue import PROJECT_PERMISSIONS  # noqa: E402
 from explorer.core.model import (  # noqa: E402
     Account,
     AccountType,
@@ -56,6 +55,7 @@ from explorer.core.model import (  # noqa: E402
     WorkflowStatus,
     frozen_map,
 )
+from explorer.core.replay.catalogue import PROJECT_PERMISSIONS  # noqa: E402
 
 OUTPUT = REPO / "explorer" / "data" / "demo-site.jpsnap"
 

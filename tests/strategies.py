@@ -20,7 +20,6 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from explorer.core.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
 from explorer.core.model import (
     Account,
     AccountType,
@@ -51,6 +50,7 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
+from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
 
 PERMISSION_KEYS: tuple[str, ...] = tuple(p.key for p in PROJECT_PERMISSIONS)
 GLOBAL_KEYS: tuple[str, ...] = tuple(g.key for g in GLOBAL_PERMISSIONS)

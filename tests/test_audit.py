@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.core.audit import Readiness, _patch_of, audit, rank_profiles
-from explorer.core.audit_render import audit_json, audit_markdown, audit_text, cell_text, fits_text
 from explorer.core.errors import LookupFailed
-from explorer.core.evaluator import evaluate_in
-from explorer.core.explanation import Verdict
-from explorer.core.index import index_for
 from explorer.core.model import FactKind, ProjectType
-from explorer.core.profiles import find_profile, parse_profile
+from explorer.core.readiness.audit import Readiness, _patch_of, audit, rank_profiles
+from explorer.core.readiness.profiles import find_profile, parse_profile
+from explorer.core.render.audit import audit_json, audit_markdown, audit_text, cell_text, fits_text
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.explanation import Verdict
 from explorer.store.profiles import shipped_profiles
 from explorer.store.snapshot_file import load_demo
 from tests.site_builder import (

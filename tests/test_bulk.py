@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.core import bulk
-from explorer.core.bulk import Unsupported, many_verdicts, universe_of, verdicts
-from explorer.core.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
-from explorer.core.evaluator import evaluate_in
-from explorer.core.explanation import Verdict
-from explorer.core.index import SiteIndex
+from explorer.core.replay import bulk
+from explorer.core.replay.bulk import Unsupported, many_verdicts, universe_of, verdicts
+from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.index import SiteIndex
 from tests.strategies import snapshots
 
 PROJECT_KEYS = [p.key for p in PROJECT_PERMISSIONS]
@@ -103,7 +103,7 @@ def test_many_verdicts_share_work_without_mixing_answers(universe_path, snapshot
 @given(snapshot=snapshots())
 def test_matrices_equal_per_account_evaluation(snapshot):
     from explorer.core.model import ANONYMOUS_ID
-    from explorer.core.queries import account_matrix, project_matrix
+    from explorer.core.replay.queries import account_matrix, project_matrix
 
     ix = SiteIndex(snapshot)
     for account in [ANONYMOUS_ID, *(a.account_id for a in snapshot.accounts[:2])]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.catalogue import GLOBAL_BY_KEY, PROJECT_BY_KEY, PROJECT_PERMISSIONS
 from explorer.core.model import ANONYMOUS_ID, AccountType, FactKind, Grant, Holder, Snapshot, Status
+from explorer.core.replay.catalogue import GLOBAL_BY_KEY, PROJECT_BY_KEY, PROJECT_PERMISSIONS
 from explorer.store.snapshot_file import encode_snapshot, load_demo, read_snapshot, write_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
@@ -302,8 +302,7 @@ def test_completeness_is_recorded(snap):
 
 @pytest.fixture(scope="module")
 def verdict(snap):
-    from explorer.core.evaluator import evaluate
-
+    from explorer.core.replay.evaluator import evaluate
     def ask(who: str, permission: str, project: str | None = None, issue: str | None = None) -> str:
         account = who if who == ANONYMOUS_ID else _by_name(snap, who)
         return evaluate(snap, account, permission, project=project, issue=issue).verdict.value
@@ -373,8 +372,9 @@ def test_nobody_may_edit_a_done_issue(snap, verdict):
 
 def test_backbone_fixes_named_by_the_story_work(snap):
     """Either "add to Administrators in ENG" or "grant Delete Own Attachments to Developers" fixes it."""
-    from explorer.core.evaluator import evaluate_in
-    from explorer.core.index import Patch, index_for
+    from explorer.core.replay.cache import index_for
+    from explorer.core.replay.evaluator import evaluate_in
+    from explorer.core.replay.index import Patch
 
     ix = index_for(snap)
     backbone = _by_name(snap, "Backbone Sync")

@@ -14,11 +14,6 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.core.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
-from explorer.core.diff import Effect, _drop_issue_echoes, diff_snapshots
-from explorer.core.diff_render import diff_json, diff_text
-from explorer.core.evaluator import evaluate
-from explorer.core.explanation import Verdict
 from explorer.core.model import (
     ANONYMOUS,
     Fact,
@@ -31,6 +26,11 @@ from explorer.core.model import (
     Status,
     frozen_map,
 )
+from explorer.core.render.diff import diff_json, diff_text
+from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
+from explorer.core.replay.evaluator import evaluate
+from explorer.core.replay.explanation import Verdict
+from explorer.core.review.diff import Effect, _drop_issue_echoes, diff_snapshots
 from explorer.store.snapshot_file import load_demo
 from tests import site_builder as sb
 from tests.strategies import PERMISSION_KEYS, World, holders, snapshots

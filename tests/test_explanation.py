@@ -2,8 +2,8 @@
 
 from dataclasses import fields, replace
 
-from explorer.core.explanation import Check, Kind, Match
 from explorer.core.model import Fact, FactKind, Status
+from explorer.core.replay.explanation import Check, Kind, Match
 
 
 def test_as_decisive_copies_every_field():

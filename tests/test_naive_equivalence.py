@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from benchmarks.gen_site import generate
 from benchmarks.naive import ScanIndex, naive_who_can
-from explorer.core.catalogue import PROJECT_PERMISSIONS
-from explorer.core.evaluator import evaluate_in
-from explorer.core.index import SiteIndex
 from explorer.core.model import ANONYMOUS_ID
-from explorer.core.queries import who_can
+from explorer.core.replay.catalogue import PROJECT_PERMISSIONS
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.queries import who_can
 from tests.strategies import snapshots
 
 KEYS = [p.key for p in PROJECT_PERMISSIONS]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.profiles import (
+from explorer.core.readiness.profiles import (
     ProfileError,
     RequirementKind,
     find_profile,

@@ -15,10 +15,6 @@ from dataclasses import replace
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explorer.core.catalogue import PROJECT_PERMISSIONS
-from explorer.core.evaluator import evaluate
-from explorer.core.explanation import Change, Verdict
-from explorer.core.fixes import explain
 from explorer.core.model import (
     ANONYMOUS_ID,
     Grant,
@@ -31,7 +27,11 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
-from explorer.core.queries import who_can
+from explorer.core.replay.catalogue import PROJECT_PERMISSIONS
+from explorer.core.replay.evaluator import evaluate
+from explorer.core.replay.explanation import Change, Verdict
+from explorer.core.replay.fixes import explain
+from explorer.core.replay.queries import who_can
 from tests.strategies import snapshots
 
 PERMISSION_KEYS = [p.key for p in PROJECT_PERMISSIONS]

@@ -17,14 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.core.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
 from explorer.core.errors import UserError
-from explorer.core.evaluator import evaluate
-from explorer.core.index import index_for
 from explorer.core.model import ANONYMOUS, Snapshot
-from explorer.core.pseudonyms import Pseudonymizer
-from explorer.core.redact import mapping_document, mapping_from_document, redact, reveal
-from explorer.core.serialize import snapshot_from_dict, snapshot_to_dict
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
+from explorer.core.replay.evaluator import evaluate
+from explorer.core.review.pseudonyms import Pseudonymizer
+from explorer.core.review.redact import mapping_document, mapping_from_document, redact, reveal
+from explorer.core.snapshot.codec import snapshot_from_dict, snapshot_to_dict
 from explorer.store.snapshot_file import encode_snapshot, load_demo
 from tests.strategies import snapshots
 
@@ -216,7 +216,7 @@ def test_a_bad_mapping_is_one_line(doc):
 
 def test_names_collide_apart():
     """Two groups whose pseudonyms collide still get distinct names (structure depends on it)."""
-    from explorer.core.redact import _Namer
+    from explorer.core.review.redact import _Namer
 
     namer = _Namer(Pseudonymizer(KEY))
     first = namer.name("group", "a", lambda _: "group-same")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core import html_report
-from explorer.core.fixes import explain
 from explorer.core.model import Snapshot
+from explorer.core.render import html as html_report
+from explorer.core.replay.fixes import explain
 from explorer.store.snapshot_file import load_demo
 from tests import site_builder as sb
 
@@ -83,8 +83,8 @@ def test_the_project_report_has_one_row_per_active_account():
 
 
 def test_the_audit_report():
-    from explorer.core.audit import Auditor
-    from explorer.core.profiles import find_profile
+    from explorer.core.readiness.audit import Auditor
+    from explorer.core.readiness.profiles import find_profile
     from explorer.store.profiles import all_profiles
 
     demo = load_demo()

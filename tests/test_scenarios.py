@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from explorer.core.explanation import Check, Match, Verdict
 from explorer.core.model import AccountType, FactKind, Snapshot, Status
+from explorer.core.replay.explanation import Check, Match, Verdict
 from tests.site_builder import (
     ADMINISTRATORS,
     AGENTS,
@@ -621,7 +621,7 @@ def _render(exp) -> str:
 
 @pytest.fixture(scope="module")
 def evaluate():
-    module = pytest.importorskip("explorer.core.evaluator")
+    module = pytest.importorskip("explorer.core.replay.evaluator")
     return module.evaluate
 
 

@@ -32,7 +32,7 @@ from explorer.core.model import (
     Snapshot,
     Status,
 )
-from explorer.core.serialize import (
+from explorer.core.snapshot.codec import (
     FORMAT_NAME,
     FORMAT_VERSION,
     SnapshotFormatError,

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from explorer.core.evaluator import evaluate
 from explorer.core.model import FactKind, Status
-from explorer.core.serialize import snapshot_to_dict
+from explorer.core.replay.evaluator import evaluate
+from explorer.core.snapshot.codec import snapshot_to_dict
 from explorer.jira.client import AuthenticationFailed, JiraClient, RetryPolicy
 from explorer.jira.sync import SyncProgress, gap_summary, sync_site
 from tests.fake_jira import (

@@ -88,7 +88,7 @@ def test_bad_questions_are_one_line_errors(jira):
 
 def test_the_tui_verify_action_uses_the_same_comparison(jira, monkeypatch):
     """The TUI's 'v' asks Jira through verify_one and words agreement and disagreement."""
-    from explorer.core.evaluator import evaluate
+    from explorer.core.replay.evaluator import evaluate
     from explorer.tui.live import verify_with_jira
 
     fake, snap = jira

@@ -11,8 +11,10 @@ import argparse
 import json
 import sys
 
-from explorer.core.audit import Auditor, rank_profiles
-from explorer.core.audit_render import (
+from explorer.core.errors import UserError
+from explorer.core.readiness.audit import Auditor, rank_profiles
+from explorer.core.readiness.profiles import find_profile
+from explorer.core.render.audit import (
     audit_json,
     audit_markdown,
     audit_text,
@@ -21,9 +23,7 @@ from explorer.core.audit_render import (
     profile_detail_text,
     profile_summary_json,
 )
-from explorer.core.errors import UserError
-from explorer.core.profiles import find_profile
-from explorer.core.resolve import resolve_account
+from explorer.core.replay.resolve import resolve_account
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -6,25 +6,16 @@ import argparse
 import json
 import sys
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.explanation import Verdict
-from explorer.core.fixes import explain
 from explorer.core.model import Snapshot
-from explorer.core.queries import account_matrix, project_matrix, who_can
-from explorer.core.render import (
-    explanation_json,
-    explanation_markdown,
-    explanation_text,
-    matrix_csv,
-    matrix_json,
-    matrix_text,
-    snapshot_summary,
-    snapshot_summary_text,
-    who_can_json,
-    who_can_text,
-)
-from explorer.core.resolve import resolve_account
+from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
+from explorer.core.render.summary import snapshot_summary, snapshot_summary_text
+from explorer.core.render.tables import matrix_csv, matrix_json, matrix_text, who_can_json, who_can_text
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.fixes import explain
+from explorer.core.replay.queries import account_matrix, project_matrix, who_can
+from explorer.core.replay.resolve import resolve_account
 
 EXIT_BY_VERDICT = {Verdict.ALLOWED: 0, Verdict.DENIED: 1, Verdict.UNKNOWN: 3}
 

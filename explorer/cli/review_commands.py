@@ -12,10 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
 from explorer.core.model import Account, Snapshot
-from explorer.core.resolve import resolve_account
+from explorer.core.replay import catalogue
+from explorer.core.replay.resolve import resolve_account
 
 EXIT_SAME, EXIT_CHANGED = 0, 1
 
@@ -110,7 +110,7 @@ def _size(n: int) -> str:
 
 
 def cmd_redact(args: argparse.Namespace) -> int:
-    from explorer.core.redact import mapping_document, redact
+    from explorer.core.review.redact import mapping_document, redact
     from explorer.store.paths import redaction_key, write_private
     from explorer.store.snapshot_file import encode_snapshot, read_snapshot, write_snapshot
 
@@ -151,7 +151,7 @@ def _check_nothing_left(original: Snapshot, payload: bytes) -> None:
 
 
 def cmd_reveal(args: argparse.Namespace) -> int:
-    from explorer.core.redact import mapping_from_document, reveal
+    from explorer.core.review.redact import mapping_from_document, reveal
 
     path = Path(args.mapping)
     try:
@@ -176,9 +176,9 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from explorer.core.diff import diff_snapshots
-    from explorer.core.diff_render import diff_json, diff_text
     from explorer.core.errors import LookupFailed
+    from explorer.core.render.diff import diff_json, diff_text
+    from explorer.core.review.diff import diff_snapshots
     from explorer.store.snapshot_file import read_snapshot
 
     old, new = read_snapshot(args.old), read_snapshot(args.new)
@@ -204,7 +204,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from explorer.cli.query_commands import load_source
-    from explorer.core import html_report
+    from explorer.core.render import html as html_report
     from explorer.store.paths import write_private
 
     if args.profile and not args.account:
@@ -230,7 +230,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         account = resolve_account(snapshot, args.account)
         explanation = None
         if args.permission:
-            from explorer.core.fixes import explain
+            from explorer.core.replay.fixes import explain
 
             permission = catalogue.resolve_permission(args.permission)
             if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
@@ -247,9 +247,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _audit_page(snapshot: Snapshot, args: argparse.Namespace) -> str:
-    from explorer.core import html_report
-    from explorer.core.audit import Auditor
-    from explorer.core.profiles import find_profile
+    from explorer.core.readiness.audit import Auditor
+    from explorer.core.readiness.profiles import find_profile
+    from explorer.core.render import html as html_report
     from explorer.store.profiles import all_profiles
 
     profiles, broken = all_profiles()

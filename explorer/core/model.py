@@ -100,6 +100,23 @@ class Fact:
         extra = f": {self.detail}" if self.detail else ""
         return f"{what}: {reason}{via}{extra}"
 
+    def remedy(self) -> str:
+        """What to do so the next sync reads this missing fact."""
+        if self.status is Status.FORBIDDEN or self.kind in (
+            FactKind.GLOBAL_PERMISSIONS, FactKind.PROJECT_WORKFLOWS, FactKind.WORKFLOW, FactKind.PERMISSION_SCHEME,
+            FactKind.ISSUE_SECURITY_SCHEME, FactKind.PROJECT_ISSUE_SECURITY,
+        ):
+            return "re-sync with an account that has Administer Jira"
+        if self.kind is FactKind.ISSUE and self.subject:
+            return f"re-sync with --issue {self.subject}"
+        if self.kind is FactKind.GROUP_MEMBERS:
+            return "re-sync with an account that has Browse users and groups (the member list was cut short)"
+        if self.kind is FactKind.TEAM_ROLES:
+            return "check the project's People and Access settings in Jira by hand"
+        if self.status is Status.TRUNCATED:
+            return "re-sync; the read was cut short"
+        return "re-sync with an account that has Administer Jira"
+
 
 @dataclass(frozen=True, slots=True)
 class Site:

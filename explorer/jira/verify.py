@@ -13,12 +13,12 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.evaluator import evaluate
-from explorer.core.explanation import Verdict
 from explorer.core.model import Account, AccountType, Snapshot
-from explorer.core.resolve import resolve_account
+from explorer.core.replay import catalogue
+from explorer.core.replay.evaluator import evaluate
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.resolve import resolve_account
 from explorer.jira.client import API, JiraClient, PermissionDenied
 from explorer.jira.sync import all_of
 

@@ -1,6 +1,6 @@
 """Reading integration profiles: the shipped ones and the user's own (``<config dir>/profiles/*.toml``).
 
-Parsing and validation live in :mod:`explorer.core.profiles`; this module only
+Parsing and validation live in :mod:`explorer.core.readiness.profiles`; this module only
 finds and reads the files and puts the file name in front of any error.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from explorer.core.profiles import Profile, ProfileError, parse_profile, profile_id_from_filename
+from explorer.core.readiness.profiles import Profile, ProfileError, parse_profile, profile_id_from_filename
 from explorer.store.paths import config_dir
 
 SHIPPED_PACKAGE = "explorer"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
-from explorer.core.serialize import SnapshotFormatError, snapshot_from_dict, snapshot_to_dict
+from explorer.core.snapshot.codec import SnapshotFormatError, snapshot_from_dict, snapshot_to_dict
 from explorer.store.paths import write_private
 
 SUFFIX = ".jpsnap"

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
-from explorer.core.pseudonyms import Pseudonymizer
+from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.tui.actions import APP_ACTIONS, all_ids, bindings
 from explorer.tui.catalog import Catalog, Context, Item
 from explorer.tui.redaction import Redaction, redact_snapshot
@@ -406,11 +406,11 @@ class JiraPermsApp(App[None]):
         self.bump_status()
 
     def action_sync(self) -> None:
-        from explorer.tui import live
+        from explorer.tui import site_actions
 
-        live.start_sync(self)
+        site_actions.start_sync(self)
 
     def action_verify(self) -> None:
-        from explorer.tui import live
+        from explorer.tui import site_actions
 
-        live.start_verify(self)
+        site_actions.start_verify(self)

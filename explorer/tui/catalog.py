@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from explorer.core import catalogue
-from explorer.core.evaluator import EDITABLE_KEYS
-from explorer.core.holders import holder_label
-from explorer.core.index import SiteIndex, index_for
 from explorer.core.model import Account, AccountType, Project, Snapshot
+from explorer.core.replay import catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.holders import holder_label
+from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.rules import EDITABLE_KEYS
 
 MAX_CHILDREN = 200
 """More children than this are cut to the first ones plus a "type / to narrow" line."""

@@ -1,11 +1,51 @@
-"""Candidates for the fuzzy pickers: accounts, permissions, projects and issues."""
+"""What the fuzzy pickers offer (accounts, permissions, projects and issues) and how a query ranks them."""
 
 from __future__ import annotations
 
-from explorer.core import catalogue
+from dataclasses import dataclass
+
+from textual.fuzzy import Matcher
+
 from explorer.core.model import ANONYMOUS, Snapshot
+from explorer.core.replay import catalogue
 from explorer.tui.catalog import account_label
-from explorer.tui.screens.picker import Choice
+
+SHOWN = 100  # a picker lists at most this many matches
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+    search: str  # lowercase haystack: name, email, id, key, ...
+
+
+def rank(choices: list[Choice], query: str, limit: int = SHOWN) -> list[Choice]:
+    """Substring matches first (label prefix best), then fuzzy ones; at most ``limit``."""
+    q = query.strip().lower()
+    if not q:
+        return choices[:limit]
+    terms = q.split()
+    exact = [c for c in choices if all(t in c.search for t in terms)]
+    exact.sort(key=lambda c: (not c.label.lower().startswith(q), not any(w.startswith(terms[0])
+                                                                          for w in c.search.split()), c.label.lower()))
+    if len(exact) >= limit:
+        return exact[:limit]
+    seen = {c.value for c in exact}
+    matcher = Matcher(q)
+    fuzzy: list[tuple[float, Choice]] = []
+    for c in choices:
+        if c.value in seen:
+            continue
+        score = matcher.match(c.label)
+        if score > 0:
+            fuzzy.append((score, c))
+        if len(fuzzy) > 4 * limit:
+            break
+    fuzzy.sort(key=lambda t: -t[0])
+    return exact + [c for _, c in fuzzy][: limit - len(exact)]
+
+
 
 
 def account_choices(snapshot: Snapshot) -> list[Choice]:

@@ -12,13 +12,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from explorer.core import catalogue
-from explorer.core.evaluator import EDITABLE_KEYS
-from explorer.core.explanation import Verdict
-from explorer.core.holders import canonical_type, holder_label
 from explorer.core.model import Account, Fact, FactKind, Project, Snapshot
 from explorer.core.model import Group as JGroup
-from explorer.core.render import fact_remedy, snapshot_summary_text
+from explorer.core.render.summary import snapshot_summary_text
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.holders import canonical_type, holder_label
+from explorer.core.replay.rules import EDITABLE_KEYS
 from explorer.tui.catalog import Catalog, Item, account_label
 
 HINT = "e explain · w who can · m matrix · c copy"
@@ -113,9 +113,9 @@ def account_summary(snapshot: Snapshot, account: Account, stop=lambda: False) ->
     thousands of projects takes a fraction of a second (and yields the interpreter
     often to the UI thread).
     """
-    from explorer.core import bulk
-    from explorer.core.evaluator import evaluate_in
-    from explorer.core.index import index_for
+    from explorer.core.replay import bulk
+    from explorer.core.replay.cache import index_for
+    from explorer.core.replay.evaluator import evaluate_in
 
     ix = index_for(snapshot)
     browse: list[str] = []
@@ -434,7 +434,7 @@ def _global(item: Item, cat: Catalog) -> RenderableType:
 def _gap(item: Item, cat: Catalog) -> RenderableType:
     fact: Fact = item.ref  # type: ignore[assignment]
     return Group(_title("Gap", fact.status.value), Text(fact.describe()), Text(""),
-                 Text("What to do: " + fact_remedy(fact)))
+                 Text("What to do: " + fact.remedy()))
 
 
 def _member(item: Item, cat: Catalog) -> RenderableType:

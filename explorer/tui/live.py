@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.explanation import Verdict
-
-if TYPE_CHECKING:
-    from explorer.tui.app import JiraPermsApp
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Verdict
 
 API = "/rest/api/3"
 
@@ -38,29 +34,7 @@ def credential_state(url: str, email: str | None) -> str:
     return "online" if found.source in ("env", "keyring") else "offline"
 
 
-def _configured_site(app: JiraPermsApp):
-    site = app.current_site
-    if site is None or site.kind != "configured":
-        what = "the demo" if site is not None and site.kind == "demo" else "a file opened offline"
-        app.notify(f"This is {what}: there is no Jira site to talk to. Press a to add a site, then s to sync it.",
-                   severity="warning", timeout=8)
-        return None
-    if not site.email:
-        app.notify("This site has no email configured: add it again with a.", severity="warning")
-        return None
-    return site
-
-
 # ---------------------------------------------------------------- sync
-
-def start_sync(app: JiraPermsApp) -> None:
-    from explorer.tui.screens.sync import SyncScreen
-
-    site = _configured_site(app)
-    if site is None:
-        return
-    app.push_screen(SyncScreen(site))
-
 
 async def run_sync(site, progress, *, now=None):
     """Token lookup (in a thread, bounded by the store), then the sync; returns (snapshot, path written)."""
@@ -101,40 +75,6 @@ class JiraAnswer:
     verdict: Verdict
     agrees: bool
     text: str
-
-
-def start_verify(app: JiraPermsApp) -> None:
-    screen = app.screen
-    result = getattr(screen, "result", None)
-    from explorer.tui.screens.explain import ExplainScreen
-
-    if not isinstance(screen, ExplainScreen) or result is None:
-        app.notify("Verify checks an explanation against Jira: open one with e first.", severity="warning")
-        return
-    site = _configured_site(app)
-    if site is None:
-        return
-    ref = screen.ref
-    snap = ref.snapshot
-    if snap is None:
-        return
-    account = app.to_original_id(result.account.account_id, ref) or result.account.account_id
-    app.notify("Asking Jira (POST permissions/check)…", timeout=4)
-    _verify_worker(app, screen, site, snap, account, result)
-
-
-def _verify_worker(app, screen, site, snap, account_id, result) -> None:
-    async def run() -> None:
-        try:
-            answer = await verify_with_jira(site.url, site.email, snap, account_id, result.permission,
-                                            result.project_key, result.issue_key, result.verdict)
-        except UserError as e:
-            app.notify(f"Verify failed: {e}", severity="error", timeout=12)
-            return
-        screen.show_verification(answer)
-        app.notify(answer.text, severity="information" if answer.agrees else "warning", timeout=12)
-
-    app.run_worker(run(), group="verify", exclusive=True)
 
 
 async def verify_with_jira(url: str, email: str, snap, account_id: str, permission: str, project_key: str | None,

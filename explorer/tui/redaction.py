@@ -1,7 +1,7 @@
 """The TUI's redaction: the core's redacted snapshot plus the accountId mapping both ways.
 
 The TUI shows (and copies) everything from the redacted twin of a snapshot made
-by :func:`explorer.core.redact.redact` with the user's redaction key, so every
+by :func:`explorer.core.review.redact.redact` with the user's redaction key, so every
 sentence the core writes is redacted, and the pseudonyms on screen are the ones
 ``jira-perms redact`` writes with the same key.  The explain/who-can/matrix
 screens remember the question in original accountIds and translate with
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from explorer.core.model import Snapshot
-from explorer.core.redact import redact
+from explorer.core.review.redact import redact
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The fake server's own answer to "does this account have this permission?" (for POST permissions/check).
 
-Written independently of ``explorer.core.evaluator`` from the rules document
+Written independently of ``explorer.core.replay.evaluator`` from the rules document
 (shared/docs/jira-permission-rules.md, section 2): active account, product
 access, archived projects, scheme grants (with Jira admins inheriting
 Administer Projects), Browse Projects as a prerequisite, and in an issue
@@ -11,9 +11,9 @@ Browse, which need no product access, short names) is shared with the core.
 
 from __future__ import annotations
 
-from explorer.core import catalogue
-from explorer.core.catalogue import Access
 from explorer.core.model import Account, AccountType, Holder, Issue, Project, Snapshot
+from explorer.core.replay import catalogue
+from explorer.core.replay.catalogue import Access
 
 
 class FakeRules:

@@ -35,8 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from explorer.core import catalogue
 from explorer.core.model import Holder, Issue, Project, Snapshot
+from explorer.core.replay import catalogue
 from tests.fake_jira.rules import FakeRules
 from tests.fake_jira.sitegen import STATUSES
 

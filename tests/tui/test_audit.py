@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from explorer.core.audit import Readiness
-from explorer.core.explanation import Verdict
+from explorer.core.readiness.audit import Readiness
+from explorer.core.replay.explanation import Verdict
 from explorer.tui.catalog import Context
 from explorer.tui.screens.audit import AuditScreen
 from explorer.tui.screens.explain import ExplainScreen

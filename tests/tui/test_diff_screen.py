@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from explorer.core.model import Grant, Holder
-from explorer.core.pseudonyms import Pseudonymizer
+from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.store.snapshot_file import load_demo, write_snapshot
 from explorer.tui.screens.diff import DiffScreen
 from explorer.tui.screens.picker import PickerScreen

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.core.explanation import Verdict
+from explorer.core.replay.explanation import Verdict
 from explorer.tui.catalog import Context
+from explorer.tui.choices import Choice, rank
 from explorer.tui.screens.explain import ExplainScreen
-from explorer.tui.screens.picker import Choice, PickerScreen, rank
+from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.widgets.proof_tree import ProofTree
 from tests.tui.conftest import demo_app, screen_text, until
 

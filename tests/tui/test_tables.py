@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.core.explanation import Verdict
+from explorer.core.replay.explanation import Verdict
 from explorer.tui.catalog import Context
 from explorer.tui.screens.explain import ExplainScreen
 from explorer.tui.screens.matrix import MatrixScreen, abbreviation

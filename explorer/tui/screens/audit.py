@@ -16,8 +16,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
-from explorer.core.audit import Auditor, AuditReport, Cell, Readiness
-from explorer.core.audit_render import (
+from explorer.core.errors import UserError
+from explorer.core.readiness.audit import Auditor, AuditReport, Cell, Readiness
+from explorer.core.readiness.profiles import Profile, RequirementKind
+from explorer.core.render.audit import (
     VERDICT_WORDS,
     audit_json,
     audit_markdown,
@@ -25,14 +27,12 @@ from explorer.core.audit_render import (
     cell_symbol,
     cell_text,
 )
-from explorer.core.errors import UserError
-from explorer.core.explanation import Verdict
-from explorer.core.profiles import Profile, RequirementKind
+from explorer.core.replay.explanation import Verdict
 from explorer.tui.actions import TABLE_ACTIONS, ActionSpec, bindings
 from explorer.tui.catalog import Context
-from explorer.tui.choices import account_choices
+from explorer.tui.choices import Choice, account_choices
 from explorer.tui.clipboard import export_name
-from explorer.tui.screens.picker import Choice, PickerScreen
+from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.screens.table_base import Row, TableScreen
 from explorer.tui.widgets.status_bar import StatusBar
 from explorer.tui.workspace import SnapshotRef

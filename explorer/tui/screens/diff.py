@@ -2,7 +2,7 @@
 
 Reached from the command palette ("diff: compare with snapshot…", key ``D``):
 pick another open snapshot; the older of the two is "before".  The diff is
-computed in a worker (``explorer.core.diff``) on the snapshots as shown, so
+computed in a worker (``explorer.core.review.diff``) on the snapshots as shown, so
 with redaction on both sides carry the same pseudonyms and the view is redacted
 too.  Widening changes come first, as in ``jira-perms diff``.
 """
@@ -17,10 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from explorer.core.diff import SnapshotDiff, diff_snapshots
-from explorer.core.diff_render import diff_text
 from explorer.core.errors import UserError
-from explorer.tui.screens.picker import Choice, PickerScreen
+from explorer.core.render.diff import diff_text
+from explorer.core.review.diff import SnapshotDiff, diff_snapshots
+from explorer.tui.choices import Choice
+from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.workspace import SnapshotRef
 
 

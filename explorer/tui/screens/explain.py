@@ -10,11 +10,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static, Tree
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.explanation import Explanation
-from explorer.core.fixes import explain
-from explorer.core.render import explanation_json, explanation_markdown, explanation_text
+from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Explanation
+from explorer.core.replay.fixes import explain
 from explorer.tui.actions import EXPLAIN_ACTIONS, bindings
 from explorer.tui.catalog import Context, account_label
 from explorer.tui.choices import account_choices, permission_choices, where_choices

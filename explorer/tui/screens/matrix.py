@@ -8,11 +8,11 @@ from rich.text import Text
 from textual import on, work
 from textual.widgets import DataTable
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.explanation import Verdict
-from explorer.core.queries import Matrix, account_matrix, project_matrix
-from explorer.core.render import matrix_csv, matrix_json, matrix_text
+from explorer.core.render.tables import matrix_csv, matrix_json, matrix_text
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.queries import Matrix, account_matrix, project_matrix
 from explorer.tui.actions import MATRIX_ACTIONS, TABLE_ACTIONS, bindings
 from explorer.tui.catalog import Context
 from explorer.tui.choices import account_choices, where_choices

@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-SHOWN = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    label: str
-    search: str  # lowercase haystack: name, email, id, key, ...
-
-
-def rank(choices: list[Choice], query: str, limit: int = SHOWN) -> list[Choice]:
-    """Substring matches first (label prefix best), then fuzzy ones; at most ``limit``."""
-    q = query.strip().lower()
-    if not q:
-        return choices[:limit]
-    terms = q.split()
-    exact = [c for c in choices if all(t in c.search for t in terms)]
-    exact.sort(key=lambda c: (not c.label.lower().startswith(q), not any(w.startswith(terms[0])
-                                                                          for w in c.search.split()), c.label.lower()))
-    if len(exact) >= limit:
-        return exact[:limit]
-    seen = {c.value for c in exact}
-    matcher = Matcher(q)
-    fuzzy: list[tuple[float, Choice]] = []
-    for c in choices:
-        if c.value in seen:
-            continue
-        score = matcher.match(c.label)
-        if score > 0:
-            fuzzy.append((score, c))
-        if len(fuzzy) > 4 * limit:
-            break
-    fuzzy.sort(key=lambda t: -t[0])
-    return exact + [c for _, c in fuzzy][: limit - len(exact)]
+from explorer.tui.choices import Choice, rank
 
 
 class PickerScreen(ModalScreen[str | None]):

@@ -7,10 +7,10 @@ import json
 from rich.text import Text
 from textual import work
 
-from explorer.core import catalogue
 from explorer.core.errors import UserError
-from explorer.core.queries import WhoCan, who_can
-from explorer.core.render import who_can_json, who_can_text
+from explorer.core.render.tables import who_can_json, who_can_text
+from explorer.core.replay import catalogue
+from explorer.core.replay.queries import WhoCan, who_can
 from explorer.tui.catalog import Context, account_label
 from explorer.tui.choices import permission_choices, where_choices
 from explorer.tui.clipboard import export_name

@@ -6,16 +6,9 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from explorer.core.decisions import DECISIONS
-from explorer.core.explanation import Check, Explanation, Kind, Verdict
-from explorer.core.render import (
-    KIND_LABELS,
-    decisions_used,
-    fact_remedy,
-    grant_block_heading,
-    grant_block_label,
-    proof_blocks,
-)
+from explorer.core.render.explain import decisions_used, grant_block_heading, grant_block_label, proof_blocks
+from explorer.core.replay.decisions import DECISIONS
+from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Kind, Verdict
 
 STYLE = {True: "", False: "bold", None: "italic"}
 
@@ -78,7 +71,7 @@ class ProofTree(Tree[str]):
             missing = self.root.add(Text("Missing from the snapshot", style="bold underline"),
                                     data="Missing from the snapshot", expand=True)
             for fact in exp.missing_facts:
-                line = f"? {fact.describe()}; {fact_remedy(fact)}"
+                line = f"? {fact.describe()}; {fact.remedy()}"
                 missing.add_leaf(Text(line), data=line)
         decisions = decisions_used(exp)
         if decisions:

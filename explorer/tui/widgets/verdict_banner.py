@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from explorer.core import catalogue
-from explorer.core.explanation import Explanation, Verdict
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Explanation, Verdict
 
 WORDS = {
     Verdict.ALLOWED: "✓ ALLOWED",

@@ -41,10 +41,10 @@ import tomllib
 from dataclasses import dataclass, field
 from enum import Enum
 
-from explorer.core import catalogue
-from explorer.core.catalogue import UnknownPermission
 from explorer.core.errors import UserError
 from explorer.core.model import ProjectType
+from explorer.core.replay import catalogue
+from explorer.core.replay.catalogue import UnknownPermission
 
 SCHEMA = 1
 

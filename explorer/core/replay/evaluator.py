@@ -12,13 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from explorer.core import catalogue
-from explorer.core.catalogue import Access, ProjectPermission
-from explorer.core.decisions import ADMIN_CONFLICT, TEAM_ADMIN_CONFLICT
 from explorer.core.errors import LookupFailed
-from explorer.core.explanation import Check, Explanation, Kind, Match, Verdict
-from explorer.core.holders import Context, HolderMatch, canonical_type, match_holder
-from explorer.core.index import SiteIndex, Tri, index_for, kleene_and, kleene_or
 from explorer.core.model import (
     Account,
     Fact,
@@ -30,8 +24,20 @@ from explorer.core.model import (
     Snapshot,
     Status,
 )
-
-EDITABLE_KEYS = ("jira.issue.editable", "issueEditable")
+from explorer.core.replay import catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.catalogue import Access, ProjectPermission
+from explorer.core.replay.decisions import ADMIN_CONFLICT, TEAM_ADMIN_CONFLICT
+from explorer.core.replay.explanation import Check, Explanation, Kind, Match, Verdict
+from explorer.core.replay.holders import Context, HolderMatch, canonical_type, match_holder
+from explorer.core.replay.index import SiteIndex, Tri, kleene_and, kleene_or
+from explorer.core.replay.rules import (
+    EDITABLE_KEYS,
+    implied_team_role,
+    permission_meta,
+    property_applies,
+    property_type,
+)
 
 
 def evaluate(
@@ -110,13 +116,6 @@ def resolve_scope(ix: SiteIndex, project: str | None, issue: str | None) -> tupl
     return proj, iss
 
 
-def permission_meta(key: str) -> ProjectPermission:
-    meta = catalogue.PROJECT_BY_KEY.get(key)
-    if meta is not None:
-        return meta
-    return ProjectPermission(key, key, "A permission defined by an app.", "Apps", None, True, Access.JIRA)
-
-
 # ---------------------------------------------------------------- grants
 
 
@@ -131,23 +130,6 @@ def grant_lines(ix: SiteIndex, ctx: Context, permission: str, scheme) -> tuple[l
                       f"no grant of {catalogue.display_name(permission)} in permission scheme '{scheme.name}'",
                       match=Match.NOT_MATCHED)], False
     return lines, kleene_or(c.passed for c in lines)
-
-
-def grants_match(ix: SiteIndex, ctx: Context, permission: str, depth: int = 0) -> tuple[Tri, tuple[Fact, ...]]:
-    """Whether any grant of ``permission`` matches (used by Data Center's optional holder types)."""
-    scheme, missing = ix.scheme(ctx.project)
-    if scheme is None:
-        return None, (missing,) if missing else ()
-    facts: list[Fact] = []
-    result: Tri = False
-    for grant in ix.grants(scheme, permission):
-        m = match_holder(ix, grant.holder, Context(ctx.account, ctx.project, ctx.issue, permission), depth)
-        if m.match.as_bool:
-            return True, ()
-        if m.match is Match.UNKNOWN:
-            result = None
-            facts.extend(m.missing)
-    return result, tuple(facts)
 
 
 def _line(kind: Kind, m: HolderMatch, holder: Holder, grant_id: str | None = None, prefix: str = "") -> Check:
@@ -644,38 +626,4 @@ def _all_missing(check: Check):
         if child.passed is None:
             yield from _all_missing(child)
 
-
-def implied_team_role(project: Project) -> str | None:
-    """The team role every logged-in account gets from a team-managed project's access level (rules 11)."""
-    level = (project.access_level or "").lower()
-    if level == "open":
-        return "Agent" if project.project_type is ProjectType.SERVICE_DESK else "Member"
-    return "Viewer" if level == "limited" else None
-
-
-def property_applies(key: str, short: str, *, subtasks: bool) -> bool:
-    if not key.startswith("jira.permission."):
-        return False
-    rest = key[len("jira.permission."):]
-    if rest.startswith("subtasks."):
-        if not subtasks:
-            return False
-        rest = rest[len("subtasks."):]
-    elif subtasks:
-        return False
-    return rest == short or rest.startswith(short + ".")
-
-
-def property_type(key: str) -> str | None:
-    """The holder type of a ``jira.permission.[subtasks.]<perm>.<type>[.<suffix>]`` key."""
-    rest = key[len("jira.permission."):]
-    if rest.startswith("subtasks."):
-        rest = rest[len("subtasks."):]
-    parts = rest.split(".")
-    if len(parts) < 2:
-        return None
-    tail = ".".join(parts[1:])
-    if tail.startswith("sd.customer.portal.only"):
-        return "sd.customer.portal.only"
-    return parts[1]
 

@@ -34,11 +34,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from explorer.core import bulk, catalogue
-from explorer.core.evaluator import evaluate_in
-from explorer.core.explanation import Verdict
-from explorer.core.holders import canonical_type, holder_label
-from explorer.core.index import SiteIndex, index_for
 from explorer.core.model import (
     ANONYMOUS,
     ANONYMOUS_ID,
@@ -50,6 +45,12 @@ from explorer.core.model import (
     Project,
     Snapshot,
 )
+from explorer.core.replay import bulk, catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.holders import canonical_type, holder_label
+from explorer.core.replay.index import SiteIndex
 
 ADMIN_GLOBALS = frozenset({"ADMINISTER", "SYSTEM_ADMIN"})
 PROJECT_PERMISSION_KEYS: tuple[str, ...] = tuple(p.key for p in catalogue.PROJECT_PERMISSIONS)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from explorer.core.audit import AuditReport, Cell, FitReport, Readiness
-from explorer.core.explanation import Verdict
-from explorer.core.profiles import PROJECT_TYPE_NAMES, Feature, Profile, Requirement
-from explorer.core.render import _fact_json, _fix_json, _md, explanation_json
+from explorer.core.readiness.audit import AuditReport, Cell, FitReport, Readiness
+from explorer.core.readiness.profiles import PROJECT_TYPE_NAMES, Feature, Profile, Requirement
+from explorer.core.render.explain import explanation_json, fact_json, fix_json, md
+from explorer.core.replay.explanation import Verdict
 
 NOT_APPLICABLE = "–"
 VERDICT_WORDS = {Verdict.ALLOWED: "met", Verdict.DENIED: "missing", Verdict.UNKNOWN: "cannot determine"}
@@ -211,13 +211,13 @@ def audit_markdown(report: AuditReport) -> str:
     p = report.profile
     acc = report.account
     word = {Readiness.READY: "Ready", Readiness.NOT_READY: "Not ready", Readiness.UNKNOWN: "Cannot determine"}
-    out = [f"## {report.readiness.symbol} {word[report.readiness]}: {_md(acc.display_name)} for "
-           f"{_md(p.name)} ({_md(p.vendor)})", ""]
+    out = [f"## {report.readiness.symbol} {word[report.readiness]}: {md(acc.display_name)} for "
+           f"{md(p.name)} ({md(p.vendor)})", ""]
     out.append(f"**Site:** {report.site} · **Snapshot:** {_when(report.taken_at)} · **Profile:** `{p.id}`")
     out.append("")
-    out.append(f"> {_md(p.purpose)}")
+    out.append(f"> {md(p.purpose)}")
     out.append("")
-    out.append(f"*Source:* {_md(p.source)}. {_md(_features_line(report))}. {_md(_scope_line(report))}.")
+    out.append(f"*Source:* {md(p.source)}. {md(_features_line(report))}. {md(_scope_line(report))}.")
     out.append("")
     if report.columns and report.rows:
         out.append("| Project | Ready | " + " | ".join(str(c.number) for c in report.columns) + " |")
@@ -227,7 +227,7 @@ def audit_markdown(report: AuditReport) -> str:
             out.append(f"| {row.project.key} | {row.readiness.symbol} {row.readiness.words} | {cells} |")
         out.append("")
         for col in report.columns:
-            out.append(f"{col.number}. {_md(_req_words(col.requirement))} — *{_md(col.feature.title)}*")
+            out.append(f"{col.number}. {md(_req_words(col.requirement))} — *{md(col.feature.title)}*")
         out.append("")
         out.append(f"*{LEGEND}*")
         out.append("")
@@ -244,31 +244,31 @@ def audit_markdown(report: AuditReport) -> str:
     if not problems:
         out.append("Nothing: every requirement is met in every audited project.")
     for row in problems:
-        out.append(f"**{row.readiness.symbol} {row.project.key}** ({_md(row.project.name)}): {row.readiness.words}, "
+        out.append(f"**{row.readiness.symbol} {row.project.key}** ({md(row.project.name)}): {row.readiness.words}, "
                    f"{row.count(Verdict.ALLOWED)} of {len(row.applicable())} requirements met")
         out.append("")
         if row.covering_fix is not None:
             out.append(f"- **One change fixes {_all_missing(row.count(Verdict.DENIED))}:** "
-                       f"{_md(_fix_words(row.covering_fix))}.")
+                       f"{md(_fix_words(row.covering_fix))}.")
         out += [_md_line(line) for line in _row_text(row, "")[1:] if not line.lstrip().startswith("One change")]
         out.append("")
     why = _why_lines(report)
     if why:
         out.append("### Why the requirements not met are needed")
         out.append("")
-        out += [f"- {_md(line.strip())}" if not line.startswith("   Note") else f"  - *{_md(line.strip())}*"
+        out += [f"- {md(line.strip())}" if not line.startswith("   Note") else f"  - *{md(line.strip())}*"
                 for line in why]
         out.append("")
     out.append("### Least privilege")
     out.append("")
     if not report.findings:
-        out.append(f"Nothing found beyond the profile for {_md(acc.display_name)}.")
+        out.append(f"Nothing found beyond the profile for {md(acc.display_name)}.")
     for finding in report.findings:
         where = f" \\[{finding.project_key}\\]" if finding.project_key else ""
-        via = f" *Via:* {_md('; '.join(finding.via))}." if finding.via else ""
-        out.append(f"- **{finding.severity}**{where} {_md(finding.summary)}.{via} *To remove:* {_md(finding.remedy)}.")
+        via = f" *Via:* {md('; '.join(finding.via))}." if finding.via else ""
+        out.append(f"- **{finding.severity}**{where} {md(finding.summary)}.{via} *To remove:* {md(finding.remedy)}.")
     out.append("")
-    out.append(f"**{_md(totals_line(report))}**")
+    out.append(f"**{md(totals_line(report))}**")
     out.append("")
     out.append("*Replayed offline by jira-perms from a snapshot of the site's permission configuration.*")
     return "\n".join(out) + "\n"
@@ -277,22 +277,22 @@ def audit_markdown(report: AuditReport) -> str:
 def _md_line(line: str) -> str:
     """A line of the compact text layout as a Markdown list item (indentation kept as nesting)."""
     depth = (len(line) - len(line.lstrip())) // 4
-    return "  " * max(depth - 1, 0) + "- " + _md(line.strip())
+    return "  " * max(depth - 1, 0) + "- " + md(line.strip())
 
 
 def _cell_md(out: list[str], cell: Cell) -> None:
     req = cell.requirement
-    out.append(f"- {cell.verdict.symbol} **{_md(_req_words(req))}** ({_md(cell.column.feature.title)}): "
-               f"{_md(cell.headline)}")
-    out.append(f"  - *Why:* {_md(req.why)}")
+    out.append(f"- {cell.verdict.symbol} **{md(_req_words(req))}** ({md(cell.column.feature.title)}): "
+               f"{md(cell.headline)}")
+    out.append(f"  - *Why:* {md(req.why)}")
     if req.note:
-        out.append(f"  - *Note:* {_md(req.note)}")
+        out.append(f"  - *Note:* {md(req.note)}")
     for line in cell.failing[:4]:
-        out.append(f"  - {_md(line)}")
+        out.append(f"  - {md(line)}")
     if cell.verdict is Verdict.DENIED and cell.best_fix is not None:
         fix = cell.best_fix
-        blast = f" *Blast radius:* {_md(fix.blast_summary)}." if fix.blast_summary else ""
-        out.append(f"  - *Fix:* {_md(fix.summary)}.{blast}")
+        blast = f" *Blast radius:* {md(fix.blast_summary)}." if fix.blast_summary else ""
+        out.append(f"  - *Fix:* {md(fix.summary)}.{blast}")
 
 
 def cell_markdown(cell: Cell) -> str:
@@ -300,7 +300,7 @@ def cell_markdown(cell: Cell) -> str:
     out: list[str] = []
     _cell_md(out, cell)
     for fix in cell.fixes[1:]:
-        out.append(f"  - *Other fix:* {_md(fix.summary)}. *Blast radius:* {_md(fix.blast_summary)}.")
+        out.append(f"  - *Other fix:* {md(fix.summary)}. *Blast radius:* {md(fix.blast_summary)}.")
     return "\n".join(out) + "\n"
 
 
@@ -353,8 +353,8 @@ def _cell_json(cell: Cell) -> dict:
         "met": cell.verdict.as_bool,
         "headline": cell.headline,
         "failing": list(cell.failing),
-        "fixes": [_fix_json(f) for f in cell.fixes],
-        "missingFacts": [_fact_json(f) for f in cell.missing],
+        "fixes": [fix_json(f) for f in cell.fixes],
+        "missingFacts": [fact_json(f) for f in cell.missing],
     }
     if cell.explanation is not None and cell.verdict is not Verdict.ALLOWED:
         data["explanation"] = explanation_json(cell.explanation)
@@ -381,7 +381,7 @@ def audit_json(report: AuditReport) -> dict:
             "type": row.project.project_type.value,
             "readiness": row.readiness.value,
             "cells": [None if c is None else _cell_json(c) for c in row.cells],
-            "coveringFix": _fix_json(row.covering_fix) if row.covering_fix else None,
+            "coveringFix": fix_json(row.covering_fix) if row.covering_fix else None,
         } for row in report.rows],
         "skippedProjects": [{"key": k, "reason": why} for k, why in report.skipped_projects],
         "leastPrivilege": [{
@@ -402,7 +402,7 @@ def fits_text(result: FitReport, markdown: bool = False) -> str:
     acc = result.account.display_name
     out: list[str] = []
     head = f"Which integration profile fits {acc}? Every profile audited with its default features"
-    out.append(f"## {_md(head)}" if markdown else head)
+    out.append(f"## {md(head)}" if markdown else head)
     out.append("")
     out.append(f"Site {result.site}, snapshot taken {_when(result.taken_at)}; {RANK_RULE}.")
     out.append("")
@@ -413,7 +413,7 @@ def fits_text(result: FitReport, markdown: bool = False) -> str:
         r = fit.report
         pct = f"{round(100 * fit.share)}%"
         if markdown:
-            out.append(f"| {fit.rank} | {_md(fit.profile.name)} (`{fit.profile.id}`) | {r.readiness.symbol} "
+            out.append(f"| {fit.rank} | {md(fit.profile.name)} (`{fit.profile.id}`) | {r.readiness.symbol} "
                        f"{r.readiness.words} | {fit.met}/{fit.applicable} ({pct}) | {fit.missing} | "
                        f"{fit.undetermined} | {fit.findings} |")
         else:
@@ -425,7 +425,7 @@ def fits_text(result: FitReport, markdown: bool = False) -> str:
     if best is not None:
         line = (f"Best fit: {best.profile.name} ({best.profile.id}), {best.report.readiness.words}. "
                 f"Details: jira-perms audit --profile {best.profile.id} --account '{result.account.display_name}'")
-        out.append(f"**{_md(line)}**" if markdown else line)
+        out.append(f"**{md(line)}**" if markdown else line)
     else:
         out.append("No profiles to compare.")
     return "\n".join(out) + "\n"

@@ -9,7 +9,6 @@ without copying it; the fix finder uses that to test candidate fixes.
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -120,7 +119,7 @@ class _Tables:
     issues: dict[str, Issue] = field(default_factory=dict)
     global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
     account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
-    bulk_sets: object = None  # explorer.core.bulk's shared sets, built on first use
+    bulk_sets: object = None  # explorer.core.replay.bulk's shared sets, built on first use
 
 
 def _build(snap: Snapshot) -> _Tables:
@@ -168,21 +167,6 @@ def _build(snap: Snapshot) -> _Tables:
     t.global_groups = {k: tuple(v) for k, v in global_groups.items()}
     t.account_globals = dict(snap.account_global_permissions)
     return t
-
-
-_CACHE: weakref.WeakKeyDictionary[Snapshot, SiteIndex] = weakref.WeakKeyDictionary()
-
-
-def index_for(snapshot: Snapshot) -> SiteIndex:
-    """The (cached) index of a snapshot."""
-    index = _CACHE.get(snapshot)
-    if index is None:
-        from explorer.core import bulk  # bulk builds on this module
-
-        index = SiteIndex(snapshot)
-        bulk.prepare(index)
-        _CACHE[snapshot] = index
-    return index
 
 
 class SiteIndex:

@@ -1,7 +1,7 @@
 """The evaluator's verdicts for many accounts at once, by set algebra.
 
 ``verdicts(ix, permission, project, issue, universe)`` returns the accounts for
-which :func:`~explorer.core.evaluator.evaluate` says *allowed* and those for
+which :func:`~explorer.core.replay.evaluator.evaluate` says *allowed* and those for
 which it says *cannot determine* (every other account of the universe is
 *denied*), without evaluating accounts one by one.  Each step of the evaluator
 becomes a three-valued set: the accounts for which it is true, and those for
@@ -20,11 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.core import catalogue
-from explorer.core.evaluator import EDITABLE_KEYS, implied_team_role, permission_meta, property_applies, property_type
-from explorer.core.explanation import Verdict
-from explorer.core.holders import canonical_type
-from explorer.core.index import SiteIndex
 from explorer.core.model import (
     ANONYMOUS_ID,
     AccountType,
@@ -32,6 +27,17 @@ from explorer.core.model import (
     Holder,
     Issue,
     Project,
+)
+from explorer.core.replay import catalogue
+from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.holders import canonical_type
+from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.rules import (
+    EDITABLE_KEYS,
+    implied_team_role,
+    permission_meta,
+    property_applies,
+    property_type,
 )
 
 EMPTY: frozenset[str] = frozenset()

@@ -26,7 +26,7 @@ completeness, because they carry the structure every verdict depends on.  So
 every verdict on the redacted copy equals the verdict on the original (the
 property test in ``tests/test_redact.py`` proves it on generated sites).
 
-Pseudonyms come from :class:`~explorer.core.pseudonyms.Pseudonymizer` with the
+Pseudonyms come from :class:`~explorer.core.review.pseudonyms.Pseudonymizer` with the
 caller's key (``jira-perms redact`` uses the user's redaction key, like the
 TUI's redaction toggle, so both show the same pseudonyms).  The mapping back
 (pseudonym → original) is returned for the owner to keep; it never goes into
@@ -44,7 +44,6 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from explorer.core.errors import UserError
-from explorer.core.holders import canonical_type
 from explorer.core.model import (
     ANONYMOUS_ID,
     Account,
@@ -55,7 +54,8 @@ from explorer.core.model import (
     Snapshot,
     frozen_map,
 )
-from explorer.core.pseudonyms import Pseudonymizer
+from explorer.core.replay.holders import canonical_type
+from explorer.core.review.pseudonyms import Pseudonymizer
 
 MAPPING_FORMAT = "jira-perms-redaction-mapping"
 MAPPING_VERSION = 1

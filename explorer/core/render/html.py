@@ -10,7 +10,7 @@ comes from a site (names, groups, summaries, scheme names) is HTML-escaped.
 * :func:`project_report`: every account's permissions in one project, with the
   scheme's grants and the role actors;
 * :func:`explanation_report`: one explanation on its own;
-* :func:`audit_report`: an integration-readiness audit (``explorer.core.audit``).
+* :func:`audit_report`: an integration-readiness audit (``explorer.core.readiness.audit``).
 
 Pure: returns strings; the caller writes the file.
 """
@@ -22,15 +22,15 @@ from collections.abc import Iterable
 from html import escape
 
 from explorer import __version__
-from explorer.core import catalogue
-from explorer.core.decisions import DECISIONS
-from explorer.core.evaluator import evaluate_in, resolve_scope
-from explorer.core.explanation import Check, Explanation, Verdict
-from explorer.core.holders import holder_label
-from explorer.core.index import index_for
 from explorer.core.model import Account, Project, Snapshot
-from explorer.core.queries import Matrix, account_matrix, project_matrix
-from explorer.core.render import BANNER, KIND_LABELS, fact_remedy
+from explorer.core.render.explain import BANNER
+from explorer.core.replay import catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.decisions import DECISIONS
+from explorer.core.replay.evaluator import evaluate_in, resolve_scope
+from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Verdict
+from explorer.core.replay.holders import holder_label
+from explorer.core.replay.queries import Matrix, account_matrix, project_matrix
 
 CSS = """
 :root { --ok: #1a7f37; --no: #b42318; --unk: #9a6700; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0;
@@ -114,7 +114,7 @@ def page(title: str, kicker: str, snapshot: Snapshot, body: str, *, subtitle: st
     gaps = snapshot.gaps
     gap_note = ""
     if gaps:
-        items = "".join(f"<li>{e(f.describe())}; {e(fact_remedy(f))}</li>" for f in gaps[:12])
+        items = "".join(f"<li>{e(f.describe())}; {e(f.remedy())}</li>" for f in gaps[:12])
         more = f"<li>and {len(gaps) - 12} more</li>" if len(gaps) > 12 else ""
         gap_note = (f'<div class="warn"><b>{len(gaps)} fact{"s" if len(gaps) != 1 else ""} the sync could not read '
                     f'completely.</b> Answers that depend on them say "cannot determine".<ul>{items}{more}</ul></div>')
@@ -172,7 +172,7 @@ def explanation_section(exp: Explanation, *, heading_level: int = 2) -> str:
             out.append("<p>No single change found that would allow it (see the failed checks above).</p>")
     if exp.verdict is Verdict.UNKNOWN and exp.missing_facts:
         out.append("<h3>To get a definite answer</h3><ul>")
-        out += [f"<li>{e(f.describe())}; {e(fact_remedy(f))}</li>" for f in exp.missing_facts]
+        out += [f"<li>{e(f.describe())}; {e(f.remedy())}</li>" for f in exp.missing_facts]
         out.append("</ul>")
     conflicts = list(dict.fromkeys(c.conflict for c in exp.checks if c.conflict))
     for note in conflicts:
@@ -351,9 +351,9 @@ def project_report(snapshot: Snapshot, project_key: str, *, include_inactive: bo
 
 
 def audit_report(snapshot: Snapshot, report) -> str:
-    """An integration-readiness audit (:class:`explorer.core.audit.AuditReport`) as a page."""
-    from explorer.core.audit_render import BANNER as AUDIT_BANNER
-    from explorer.core.audit_render import cell_reason, cell_symbol, totals_line
+    """An integration-readiness audit (:class:`explorer.core.readiness.audit.AuditReport`) as a page."""
+    from explorer.core.render.audit import BANNER as AUDIT_BANNER
+    from explorer.core.render.audit import cell_reason, cell_symbol, totals_line
 
     profile, account = report.profile, report.account
     state = {"ready": "allowed", "not_ready": "denied", "cannot_determine": "unknown"}[report.readiness.value]

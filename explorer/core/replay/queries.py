@@ -1,6 +1,6 @@
 """Reverse and bulk questions: who can do X here, and permission matrices.
 
-Each answer is built from :func:`~explorer.core.evaluator.evaluate_in`, so it
+Each answer is built from :func:`~explorer.core.replay.evaluator.evaluate_in`, so it
 agrees exactly with ``explain`` for every account.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.core import bulk, catalogue
-from explorer.core.evaluator import evaluate_in, resolve_account_id, resolve_permission_key, resolve_scope
-from explorer.core.explanation import Check, Explanation, Verdict
-from explorer.core.index import index_for
 from explorer.core.model import ANONYMOUS, Account, Snapshot
+from explorer.core.replay import bulk, catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.evaluator import evaluate_in, resolve_account_id, resolve_permission_key, resolve_scope
+from explorer.core.replay.explanation import Check, Explanation, Verdict
 
 
 class WhoCanEntry:

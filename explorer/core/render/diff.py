@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from explorer.core import catalogue
-from explorer.core.diff import ConfigChange, Effect, SnapshotDiff
+from explorer.core.replay import catalogue
+from explorer.core.review.diff import ConfigChange, Effect, SnapshotDiff
 
 MARK = {"added": "+", "removed": "-", "changed": "~"}
 EFFECT_WORDS = {"gained": "gained", "lost": "lost", "unknown": "now cannot determine", "known": "now determined"}

@@ -4,7 +4,7 @@ Candidates come from the failing checks of the explanation (join a role or group
 that a grant names, grant the permission to a role or group the account already
 belongs to, give product access, change the issue's security level, ...).  Every
 candidate is *proved* by re-evaluating with the change applied as a
-:class:`~explorer.core.index.Patch`; only changes that turn the answer into
+:class:`~explorer.core.replay.index.Patch`; only changes that turn the answer into
 "allowed" are offered, fewest changes first, then smallest blast radius: what
 else the change would grant this account, and how many other accounts it touches.
 """
@@ -14,13 +14,15 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
-from explorer.core import catalogue
-from explorer.core.catalogue import Access
-from explorer.core.evaluator import EDITABLE_KEYS, evaluate_in, permission_meta, property_applies, resolve_scope
-from explorer.core.explanation import Change, Check, Explanation, Fix, Kind, Verdict
-from explorer.core.holders import canonical_type
-from explorer.core.index import Patch, SiteIndex, index_for
 from explorer.core.model import Account, Grant, Holder, Issue, Project, Snapshot
+from explorer.core.replay import catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.catalogue import Access
+from explorer.core.replay.evaluator import evaluate_in, resolve_scope
+from explorer.core.replay.explanation import Change, Check, Explanation, Fix, Kind, Verdict
+from explorer.core.replay.holders import canonical_type
+from explorer.core.replay.index import Patch, SiteIndex
+from explorer.core.replay.rules import EDITABLE_KEYS, permission_meta, property_applies
 
 MAX_SINGLE_CANDIDATES = 60
 MAX_PAIR_CANDIDATES = 24

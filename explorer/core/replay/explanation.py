@@ -50,6 +50,22 @@ class Kind(str, Enum):
     UNKNOWN_FACT = "unknown_fact"
 
 
+KIND_LABELS: dict[Kind, str] = {  # the heading of each kind in a proof
+    Kind.ACCOUNT_INACTIVE: "Account",
+    Kind.PRODUCT_ACCESS: "Product access",
+    Kind.PROJECT_KIND: "Project",
+    Kind.TEAM_MANAGED: "Team-managed project",
+    Kind.ARCHIVED: "Archive state",
+    Kind.GRANT: "Scheme grants",
+    Kind.GLOBAL_PERMISSION: "Global permission",
+    Kind.BROWSE_REQUIRED: "Browse prerequisite",
+    Kind.ISSUE_SECURITY: "Issue security",
+    Kind.WORKFLOW_PROPERTY: "Workflow properties",
+    Kind.ISSUE_NOT_EDITABLE: "Editable status",
+    Kind.UNKNOWN_FACT: "Missing fact",
+}
+
+
 class Match(str, Enum):
     """How a grant (or security-level member, or status property) relates to the account."""
 

@@ -1,6 +1,6 @@
 """Integration readiness: is this account ready for this integration, in every project, and what is missing?
 
-For each project and each requirement of a :class:`~explorer.core.profiles.Profile`
+For each project and each requirement of a :class:`~explorer.core.readiness.profiles.Profile`
 the engine gives the evaluator's verdict (ready / missing / cannot determine),
 the failing check and the smallest proven fix (``explain``); requirements that do
 not apply (a service-management requirement in a software project) are left out.
@@ -13,16 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from explorer.core import catalogue
 from explorer.core.errors import LookupFailed
-from explorer.core.evaluator import evaluate_in
-from explorer.core.explanation import Change, Check, Explanation, Fix, Kind, Verdict
-from explorer.core.fixes import suggest_fixes
-from explorer.core.index import Patch, SiteIndex, index_for
 from explorer.core.model import Account, Fact, FactKind, Grant, Holder, Project, Snapshot
-from explorer.core.profiles import ANY_JIRA, PRODUCTS, Feature, Profile, Requirement, RequirementKind
-from explorer.core.render import KIND_LABELS, fact_remedy
-from explorer.core.resolve import resolve_account
+from explorer.core.readiness.profiles import ANY_JIRA, PRODUCTS, Feature, Profile, Requirement, RequirementKind
+from explorer.core.replay import catalogue
+from explorer.core.replay.cache import index_for
+from explorer.core.replay.evaluator import evaluate_in
+from explorer.core.replay.explanation import KIND_LABELS, Change, Check, Explanation, Fix, Kind, Verdict
+from explorer.core.replay.fixes import suggest_fixes
+from explorer.core.replay.index import Patch, SiteIndex
+from explorer.core.replay.resolve import resolve_account
 
 FIX_LIMIT = 3
 
@@ -312,7 +312,7 @@ class Auditor:
                 return Cell(col, project.key, Verdict.UNKNOWN,
                             f"jira-perms cannot determine whether {name} is in role {req.key} in {project.key}: "
                             f"{fact.describe()}.", (f"missing from the snapshot: {fact.describe()}; "
-                                                   f"{fact_remedy(fact)}",), missing=(fact,))
+                                                   f"{fact.remedy()}",), missing=(fact,))
             return Cell(col, project.key, Verdict.DENIED,
                         f"{project.key} has no project role named {wanted}, so {name} cannot be in it.",
                         (f"Project roles: no role named {wanted} exists for {project.key}; create it (or use the "
@@ -330,7 +330,7 @@ class Auditor:
             return Cell(col, project.key, Verdict.UNKNOWN,
                         f"jira-perms cannot determine whether {name} is in role {role_name} in {project.key}: "
                         f"{unknown.describe()}.",
-                        (f"missing from the snapshot: {unknown.describe()}; {fact_remedy(unknown)}",),
+                        (f"missing from the snapshot: {unknown.describe()}; {unknown.remedy()}",),
                         missing=(unknown,))
         fix = self._fix((Change("add_to_role", f"Add {name} to role {role_name} in {project.key}",
                                 account_id=acc.account_id, project_key=project.key, role_id=role_id),),
@@ -381,7 +381,7 @@ class Auditor:
             facts = (missing,) if missing else ()
             what = missing.describe() if missing else "product access is not fully known"
             return Cell(col, None, Verdict.UNKNOWN, f"jira-perms cannot determine whether {name} has {wanted}: {what}.",
-                        tuple(f"missing from the snapshot: {f.describe()}; {fact_remedy(f)}" for f in facts),
+                        tuple(f"missing from the snapshot: {f.describe()}; {f.remedy()}" for f in facts),
                         missing=facts)
         roles = [r for r in self.snapshot.application_roles if product is None or r.key == product]
         roles.sort(key=lambda r: (r.key != "jira-software", r.key))
@@ -648,7 +648,7 @@ def _failing(exp: Explanation) -> tuple[str, ...]:
     if exp.verdict is Verdict.ALLOWED:
         return ()
     if exp.verdict is Verdict.UNKNOWN:
-        return tuple(f"missing from the snapshot: {f.describe()}; {fact_remedy(f)}" for f in exp.missing_facts)
+        return tuple(f"missing from the snapshot: {f.describe()}; {f.remedy()}" for f in exp.missing_facts)
     out: list[str] = []
     for check in exp.checks:
         if check.decisive and check.passed is False:

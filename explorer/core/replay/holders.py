@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.core.explanation import Match
-from explorer.core.index import SiteIndex
 from explorer.core.model import Account, AccountType, Fact, Holder, Issue, Project
+from explorer.core.replay.explanation import Match
+from explorer.core.replay.index import SiteIndex, Tri
 
 # Jira spells holder types differently in schemes, security levels and workflow properties.
 CANONICAL_TYPES: dict[str, str] = {
@@ -284,8 +284,6 @@ def _portal_customer(ix: SiteIndex, ctx: Context, label: str) -> HolderMatch:
 
 def _dc_optional(ix: SiteIndex, kind: str, ctx: Context, label: str, depth: int) -> HolderMatch:
     """Data Center's optional types: Reporter/assignee with create/assignable permission (rules 3.2)."""
-    from explorer.core.evaluator import grants_match  # local: evaluator imports this module
-
     needed = "CREATE_ISSUES" if kind == "reportercreate" else "ASSIGNABLE_USER"
     word = "reporter" if kind == "reportercreate" else "assignee"
     if ctx.permission == needed or depth > 1:
@@ -301,3 +299,20 @@ def _dc_optional(ix: SiteIndex, kind: str, ctx: Context, label: str, depth: int)
         return HolderMatch(Match.UNKNOWN, label, f"whether {ctx.account.display_name} has {needed} is not known",
                            missing=missing)
     return HolderMatch(Match.NOT_MATCHED, label, f"{ctx.account.display_name} lacks {needed} in {ctx.project.key}")
+
+
+def grants_match(ix: SiteIndex, ctx: Context, permission: str, depth: int = 0) -> tuple[Tri, tuple[Fact, ...]]:
+    """Whether any grant of ``permission`` matches (used by Data Center's optional holder types)."""
+    scheme, missing = ix.scheme(ctx.project)
+    if scheme is None:
+        return None, (missing,) if missing else ()
+    facts: list[Fact] = []
+    result: Tri = False
+    for grant in ix.grants(scheme, permission):
+        m = match_holder(ix, grant.holder, Context(ctx.account, ctx.project, ctx.issue, permission), depth)
+        if m.match.as_bool:
+            return True, ()
+        if m.match is Match.UNKNOWN:
+            result = None
+            facts.extend(m.missing)
+    return result, tuple(facts)

@@ -1,0 +1,1 @@
+"""Integration service accounts: vendor permission profiles and the per-project readiness audit."""
