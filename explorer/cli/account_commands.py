@@ -12,22 +12,14 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
-from explorer.jira.site_check import SiteCheckFailed, check_site
-from explorer.store import credentials
-from explorer.store.config import (
-    Config,
-    SiteConfig,
-    config_path,
-    load_config,
-    normalise_email,
-    normalise_site_url,
-    save_config,
-    site_snapshot_dir,
-)
-from explorer.store.credentials import ENV_TOKEN, KeyringUnavailable
-from explorer.store.paths import data_dir
+
+if TYPE_CHECKING:
+    from explorer.store.config import SiteConfig
+
+ENV_TOKEN = "JIRA_API_TOKEN"  # explorer.store.credentials.ENV_TOKEN, spelled here so --help loads no store module
 
 EXIT_OK = 0
 EXIT_PROBLEM = 2
@@ -87,6 +79,11 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.stray:
         raise UserError(f"login takes no positional arguments ({len(args.stray)} given, not shown in case one is "
                         "a token); the token is asked for at the prompt or read from stdin")
+    from explorer.jira.site_check import check_site
+    from explorer.store import credentials
+    from explorer.store.config import SiteConfig, load_config, normalise_email, normalise_site_url, save_config
+    from explorer.store.credentials import KeyringUnavailable
+
     site = normalise_site_url(args.site)
     email = normalise_email(args.email)
     config = load_config()  # a broken config file should stop us before the prompt
@@ -109,6 +106,9 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 
 def cmd_logout(args: argparse.Namespace) -> int:
+    from explorer.store import credentials
+    from explorer.store.config import load_config, save_config
+
     config = load_config()
     chosen = config.select(args.site, args.email)
     removed = credentials.delete_token(chosen.url, chosen.email)
@@ -136,6 +136,9 @@ def _timeout(value: float) -> float:
 
 def _token_state(site: SiteConfig) -> tuple[str, str | None]:
     """(``keyring`` | ``none`` | ``unknown``, the keyring problem if any)."""
+    from explorer.store import credentials
+    from explorer.store.credentials import KeyringUnavailable
+
     try:
         return ("keyring" if credentials.get_stored_token(site.url, site.email) else "none"), None
     except KeyringUnavailable as error:
@@ -143,6 +146,8 @@ def _token_state(site: SiteConfig) -> tuple[str, str | None]:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
+    from explorer.store.config import config_path, load_config, site_snapshot_dir
+
     config = load_config()
     env_set = bool(os.environ.get(ENV_TOKEN, "").strip())
     rows = []
@@ -176,6 +181,10 @@ def cmd_sites(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- doctor
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from explorer.store import credentials
+    from explorer.store.config import Config, config_path, load_config
+    from explorer.store.paths import data_dir
+
     timeout = _timeout(args.timeout)
     out: list[str] = []
     say = out.append
@@ -233,6 +242,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def _doctor_site(site: SiteConfig, env_token: str, keyring_usable: bool, offline: bool, timeout: float,
                  say) -> bool:
+    from explorer.store import credentials
+
     token, source = None, None
     state, why = ("unknown", "keyring not usable") if not keyring_usable else _token_state(site)
     say(f"    keyring token: {'present' if state == 'keyring' else 'absent' if state == 'none' else 'unknown'}"
@@ -256,6 +267,8 @@ def _doctor_site(site: SiteConfig, env_token: str, keyring_usable: bool, offline
     if offline:
         say("    verdict: token available (offline: sign-in not checked)")
         return True
+    from explorer.jira.site_check import SiteCheckFailed, check_site
+
     try:
         me = check_site(site.url, site.email, token, token_source=source or "prompt", timeout=timeout)
     except SiteCheckFailed as error:

@@ -12,18 +12,6 @@ import json
 import sys
 
 from explorer.core.errors import UserError
-from explorer.core.readiness.audit import Auditor, rank_profiles
-from explorer.core.readiness.profiles import find_profile
-from explorer.core.render.audit import (
-    audit_json,
-    audit_markdown,
-    audit_text,
-    fits_json,
-    fits_text,
-    profile_detail_text,
-    profile_summary_json,
-)
-from explorer.core.replay.resolve import resolve_account
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,6 +77,10 @@ def _load_profiles(warn: bool = True):
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from explorer.cli.query_commands import load_source
+    from explorer.core.readiness.audit import Auditor, rank_profiles
+    from explorer.core.readiness.profiles import find_profile
+    from explorer.core.render.audit import audit_json, audit_markdown, audit_text, fits_json, fits_text
+    from explorer.core.replay.resolve import resolve_account
 
     projects = _split(args.project)
     features = _split(args.feature)
@@ -122,6 +114,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
+    from explorer.core.readiness.profiles import find_profile
+    from explorer.core.render.audit import profile_detail_text, profile_summary_json
     from explorer.store.profiles import read_profile_file, user_profiles_dir
 
     if args.check:

@@ -2,12 +2,22 @@
 
 Exit codes: 0 allowed / success, 1 denied, 3 cannot determine, 2 bad input (one
 line on stderr, never a traceback), 130 interrupted.
+
+Commands are declared by the modules in :data:`COMMAND_MODULES`, each with a
+``register(sub)`` that adds its subparsers and sets ``handler``.  A command
+module imports only the standard library and light ``explorer`` modules at the
+top (no core replay, render, jira, tui, httpx, textual or rich): its handlers
+import what they use.  So ``jira-perms --help`` builds every parser without
+loading any of it, and each command loads only its own dependencies.  To add a
+command, add a parser and a handler to the module of its kind, or write a new
+module with ``register`` and add its name here.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -29,9 +39,18 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from explorer.cli import account_commands, audit_commands, query_commands, site_commands, tui_commands
+COMMAND_MODULES: tuple[str, ...] = (
+    "explorer.cli.query_commands",  # explain, who-can, matrix, show, permissions
+    "explorer.cli.account_commands",  # login, logout, sites, doctor
+    "explorer.cli.audit_commands",  # audit, profiles
+    "explorer.cli.tui_commands",  # tui, demo
+    "explorer.cli.site_commands",  # sync, verify
+    "explorer.cli.review_commands",  # redact, reveal, diff, report
+)
+"""The modules that declare commands, in the order ``--help`` lists them."""
 
+
+def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="jira-perms",
         description="Explain why a Jira account can or cannot do something, from a snapshot of the site's "
@@ -40,14 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jira-perms {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    query_commands.register(sub)
-    account_commands.register(sub)
-    audit_commands.register(sub)
-    tui_commands.register(sub)
-    site_commands.register(sub)
-    from explorer.cli import review_commands
-
-    review_commands.register(sub)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

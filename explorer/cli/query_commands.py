@@ -1,23 +1,28 @@
-"""Commands that answer questions from a snapshot: explain, who-can, matrix, show, permissions."""
+"""Commands that answer questions from a snapshot: explain, who-can, matrix, show, permissions.
+
+Like every command module, this one imports only the standard library at the top; each handler imports the
+core modules it uses, so ``--help`` and other commands do not pay for them (see ``explorer.cli.main``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
-from explorer.core.model import Snapshot
-from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
-from explorer.core.render.summary import snapshot_summary, snapshot_summary_text
-from explorer.core.render.tables import matrix_csv, matrix_json, matrix_text, who_can_json, who_can_text
-from explorer.core.replay import catalogue
-from explorer.core.replay.explanation import Verdict
-from explorer.core.replay.fixes import explain
-from explorer.core.replay.queries import account_matrix, project_matrix, who_can
-from explorer.core.replay.resolve import resolve_account
 
-EXIT_BY_VERDICT = {Verdict.ALLOWED: 0, Verdict.DENIED: 1, Verdict.UNKNOWN: 3}
+if TYPE_CHECKING:
+    from explorer.core.model import Snapshot
+    from explorer.core.replay.explanation import Verdict
+
+
+def exit_code(verdict: Verdict) -> int:
+    """The documented exit code of a verdict: 0 allowed, 1 denied, 3 cannot determine."""
+    from explorer.core.replay.explanation import Verdict
+
+    return {Verdict.ALLOWED: 0, Verdict.DENIED: 1, Verdict.UNKNOWN: 3}[verdict]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,6 +100,11 @@ def _json(data: object) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
+    from explorer.core.replay import catalogue
+    from explorer.core.replay.fixes import explain
+    from explorer.core.replay.resolve import resolve_account
+
     snapshot = load_source(args)
     permission = catalogue.resolve_permission(args.permission)
     account = resolve_account(snapshot, args.account)
@@ -108,10 +118,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
         _out(explanation_markdown(result, snapshot))
     else:
         _out(explanation_text(result, snapshot))
-    return EXIT_BY_VERDICT[result.verdict]
+    return exit_code(result.verdict)
 
 
 def cmd_who_can(args: argparse.Namespace) -> int:
+    from explorer.core.render.tables import who_can_json, who_can_text
+    from explorer.core.replay import catalogue
+    from explorer.core.replay.queries import who_can
+
     snapshot = load_source(args)
     permission = catalogue.resolve_permission(args.permission)
     if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
@@ -126,6 +140,11 @@ def cmd_who_can(args: argparse.Namespace) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
+    from explorer.core.render.tables import matrix_csv, matrix_json, matrix_text
+    from explorer.core.replay import catalogue
+    from explorer.core.replay.queries import account_matrix, project_matrix
+    from explorer.core.replay.resolve import resolve_account
+
     snapshot = load_source(args)
     permissions = [catalogue.resolve_permission(p) for p in args.permission] if args.permission else None
     if permissions and any(catalogue.is_global_permission(p) for p in permissions):
@@ -144,6 +163,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from explorer.core.render.summary import snapshot_summary, snapshot_summary_text
+
     snapshot = load_source(args)
     if args.format == "json":
         _json(snapshot_summary(snapshot))
@@ -153,6 +174,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_permissions(args: argparse.Namespace) -> int:
+    from explorer.core.replay import catalogue
+
     if args.format == "json":
         _json({
             "project": [{"key": p.key, "name": p.name, "meaning": p.meaning, "category": p.category,

@@ -11,11 +11,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
-from explorer.core.model import Account, Snapshot
-from explorer.core.replay import catalogue
-from explorer.core.replay.resolve import resolve_account
+
+if TYPE_CHECKING:
+    from explorer.core.model import Account, Snapshot
 
 EXIT_SAME, EXIT_CHANGED = 0, 1
 
@@ -178,6 +179,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from explorer.core.errors import LookupFailed
     from explorer.core.render.diff import diff_json, diff_text
+    from explorer.core.replay.resolve import resolve_account
     from explorer.core.review.diff import diff_snapshots
     from explorer.store.snapshot_file import read_snapshot
 
@@ -205,6 +207,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from explorer.cli.query_commands import load_source
     from explorer.core.render import html as html_report
+    from explorer.core.replay import catalogue
+    from explorer.core.replay.resolve import resolve_account
     from explorer.store.paths import write_private
 
     if args.profile and not args.account:
@@ -250,6 +254,7 @@ def _audit_page(snapshot: Snapshot, args: argparse.Namespace) -> str:
     from explorer.core.readiness.audit import Auditor
     from explorer.core.readiness.profiles import find_profile
     from explorer.core.render import html as html_report
+    from explorer.core.replay.resolve import resolve_account
     from explorer.store.profiles import all_profiles
 
     profiles, broken = all_profiles()

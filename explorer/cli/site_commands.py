@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
-from explorer.core.model import Snapshot
-from explorer.jira.client import JiraClient, RetryPolicy
-from explorer.jira.sync import SyncProgress, gap_summary, sync_site
-from explorer.jira.verify import (
-    comparison_json,
-    comparison_text,
-    report_json,
-    report_text,
-    verify_one,
-    verify_sample,
-)
+
+if TYPE_CHECKING:
+    from explorer.core.model import Snapshot
+    from explorer.jira.client import JiraClient
+    from explorer.jira.sync import SyncProgress
 
 EXIT_AGREE, EXIT_DISAGREE, EXIT_UNDETERMINED = 0, 1, 3
 
@@ -89,6 +82,8 @@ def _account_for(site: str | None, email: str | None) -> tuple[str, str, str]:
 
 
 def _client(args: argparse.Namespace, site: str, email: str, token: str) -> JiraClient:
+    from explorer.jira.client import JiraClient, RetryPolicy
+
     if args.concurrency < 1 or args.concurrency > 64:
         raise UserError("--concurrency must be between 1 and 64")
     if args.max_retries < 0:
@@ -102,6 +97,8 @@ def _client(args: argparse.Namespace, site: str, email: str, token: str) -> Jira
 def _debug_logging(enabled: bool) -> None:
     if not enabled:
         return
+    import logging
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("jira-perms debug: %(message)s"))
     logger = logging.getLogger("explorer.jira")
@@ -120,6 +117,9 @@ def _is_tty(stream) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from explorer.jira.sync import SyncProgress
     from explorer.store.config import new_snapshot_path
     from explorer.store.snapshot_file import write_snapshot
 
@@ -144,6 +144,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 async def _run_sync(client: JiraClient, args: argparse.Namespace, progress: SyncProgress) -> Snapshot:
+    import asyncio
+
+    from explorer.jira.sync import sync_site
+
     display = asyncio.ensure_future(_show_progress(client, progress)) if _is_tty(sys.stderr) else None
     try:
         async with client:
@@ -157,6 +161,8 @@ async def _run_sync(client: JiraClient, args: argparse.Namespace, progress: Sync
 
 
 async def _show_progress(client: JiraClient, progress: SyncProgress) -> None:
+    import asyncio
+
     while True:
         counts = " · ".join(f"{label} {done}/{total}" if total else f"{label} {done}"
                             for label, (done, total) in progress.counts.items())
@@ -173,6 +179,8 @@ def _count(n: int, what: str) -> str:
 
 
 def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: float) -> str:
+    from explorer.jira.sync import gap_summary
+
     s = snapshot
     lines = [
         f"Wrote {output}",
@@ -198,6 +206,16 @@ def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: floa
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from explorer.jira.verify import (
+        comparison_json,
+        comparison_text,
+        report_json,
+        report_text,
+        verify_one,
+        verify_sample,
+    )
     from explorer.store.snapshot_file import read_snapshot
 
     if args.sample is None and not (args.account and args.permission):
