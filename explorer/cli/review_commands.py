@@ -140,15 +140,17 @@ def cmd_redact(args: argparse.Namespace) -> int:
 
 
 def _check_nothing_left(original: Snapshot, payload: bytes) -> None:
-    """Refuse to write a copy that still holds an accountId or an email (a bug, but never a leak)."""
+    """Refuse to write a copy that still holds an accountId, a username or an email (a bug, but never a leak)."""
     import gzip
+    import re
 
     text = gzip.decompress(payload).decode("ascii")
     for account in original.accounts:
-        for value in (account.account_id, account.email):
-            if value and json.dumps(value)[1:-1] in text:
-                raise UserError("jira-perms redact: the copy still holds an accountId or email, so nothing was "
-                                "written; please report this bug")
+        for value in (account.account_id, account.email, account.username):
+            needle = json.dumps(value)[1:-1] if value else ""
+            if needle and needle in text and re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text):
+                raise UserError("jira-perms redact: the copy still holds an accountId, username or email, so "
+                                "nothing was written; please report this bug")
 
 
 def cmd_reveal(args: argparse.Namespace) -> int:

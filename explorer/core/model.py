@@ -48,6 +48,11 @@ class Status(str, Enum):
     TRUNCATED = "truncated"
     NOT_FETCHED = "not_fetched"
     UNSUPPORTED = "unsupported"  # read, but jira-perms cannot evaluate it (e.g. an unknown holder type)
+    NOT_PUBLISHED = "not_published"  # Jira's REST API has no endpoint for it (Data Center): supply it by hand
+
+
+SUPPLIED_BY_HAND = "hand"
+"""The :attr:`Fact.source` of a fact an admin filled in from Jira's admin pages (``jira-perms supply``)."""
 
 
 class FactKind(str, Enum):
@@ -68,17 +73,23 @@ class FactKind(str, Enum):
     GLOBAL_PERMISSIONS = "global_permissions"  # subject: accountId, or None for all
     ISSUE = "issue"  # subject: issue key
     TEAM_ROLES = "team_roles"  # subject: project key (team-managed role permissions)
+    GROUP_NESTING = "group_nesting"  # which groups contain which (Data Center; subject: None)
 
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """The completeness of one fact, and where it came from."""
+    """The completeness of one fact, and where it came from.
+
+    ``source`` is ``""`` for a fact read from Jira and :data:`SUPPLIED_BY_HAND`
+    for one an admin filled in from Jira's admin pages.
+    """
 
     kind: FactKind
     subject: str | None
     status: Status
     endpoint: str = ""
     detail: str = ""
+    source: str = ""
 
     @property
     def key(self) -> tuple[FactKind, str | None]:
@@ -94,14 +105,22 @@ class Fact:
             Status.TRUNCATED: "the sync got only part of it",
             Status.NOT_FETCHED: "the sync did not fetch it",
             Status.UNSUPPORTED: "jira-perms cannot evaluate it",
-            Status.COMPLETE: "complete",
+            Status.NOT_PUBLISHED: "Jira's REST API does not publish it",
+            Status.COMPLETE: "supplied by hand" if self.supplied_by_hand else "complete",
         }[self.status]
         via = f" ({self.endpoint})" if self.endpoint else ""
         extra = f": {self.detail}" if self.detail else ""
         return f"{what}: {reason}{via}{extra}"
 
+    @property
+    def supplied_by_hand(self) -> bool:
+        return self.source == SUPPLIED_BY_HAND
+
     def remedy(self) -> str:
         """What to do so the next sync reads this missing fact."""
+        if self.status is Status.NOT_PUBLISHED:
+            return ("fill it in from Jira's admin pages: jira-perms supply --template FILE writes the form, "
+                    "jira-perms supply (or sync --supply FILE) adds it")
         if self.status is Status.FORBIDDEN or self.kind in (
             FactKind.GLOBAL_PERMISSIONS, FactKind.PROJECT_WORKFLOWS, FactKind.WORKFLOW, FactKind.PERMISSION_SCHEME,
             FactKind.ISSUE_SECURITY_SCHEME, FactKind.PROJECT_ISSUE_SECURITY,
@@ -136,11 +155,14 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """A site account.  On Data Center ``account_id`` holds the user key and ``username`` the login name."""
+
     account_id: str
     display_name: str
     email: str | None = None
     active: bool = True
     account_type: AccountType = AccountType.ATLASSIAN
+    username: str | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -152,9 +174,14 @@ ANONYMOUS = Account(ANONYMOUS_ID, "Anonymous (logged-out visitor)", None, True, 
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """A group.  ``members`` are the accountIds Jira lists for it (on Data Center ``group/member`` includes
+    the members of nested groups); ``subgroups`` are the groups nested directly in it (Data Center, known
+    only when supplied by hand: the REST API does not publish nesting)."""
+
     name: str
     group_id: str = ""
     members: tuple[str, ...] = ()  # accountIds
+    subgroups: tuple[str, ...] = ()  # group names
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,6 +161,9 @@ GLOBAL_PERMISSIONS: tuple[GlobalPermission, ...] = (
                      "Subscribe groups to filters."),
     GlobalPermission("BULK_CHANGE", "Make Bulk Changes",
                      "Bulk edit, move, transition and delete, still subject to project permissions."),
+    GlobalPermission("BROWSE_ARCHIVE", "Browse Archive",
+                     "Search and list archived issues (Data Center; an archived issue stays reachable by its link).",
+                     cloud=False),
     GlobalPermission("CREATE_PROJECT", "Create Team-Managed Projects",
                      "Create team-managed projects (Cloud, licensed users only).", data_center=False),
 )

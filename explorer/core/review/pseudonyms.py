@@ -56,6 +56,11 @@ class Pseudonymizer:
         adjective, animal, tag = self._words("email", original.lower())
         return f"{adjective.lower()}.{animal.lower()}.{tag}@redacted.invalid"
 
+    def username(self, original: str) -> str:
+        """A Data Center login name: ``amber.falcon.3f9a``."""
+        adjective, animal, tag = self._words("username", original.lower())
+        return f"{adjective.lower()}.{animal.lower()}.{tag}"
+
     def group(self, original: str) -> str:
         adjective, animal, tag = self._words("group", original)
         return f"group-{adjective.lower()}-{animal.lower()}-{tag}"

@@ -8,7 +8,8 @@ What is replaced, consistently everywhere it appears:
   reported per account, completeness facts, ``provenance.takenBy``;
 * display names → ``Amber Falcon 3f9a`` (keyed by the accountId, so two people
   with the same name stay apart and a renamed person keeps their pseudonym);
-  emails → ``amber.falcon.3f9a@redacted.invalid``;
+  emails → ``amber.falcon.3f9a@redacted.invalid``; Data Center usernames →
+  ``amber.falcon.3f9a``;
 * group names → ``group-olive-heron-7a1c`` (unless ``keep_group_names``) in
   groups, grants, role actors, products, global grants, group custom fields,
   workflow properties and facts; group ids → opaque ``g-…`` ids;
@@ -65,8 +66,8 @@ MIN_SCRUB_LENGTH = 3
 """Originals shorter than this are not searched for inside free text (they would match everywhere)."""
 
 # The kinds of pseudonym, as they appear in the mapping file.
-PERSON, EMAIL, ACCOUNT, GROUP, GROUP_ID, SUMMARY, PROJECT, SITE, SITE_TITLE = (
-    "person", "email", "accountId", "group", "groupId", "summary", "project", "site", "siteTitle")
+PERSON, EMAIL, ACCOUNT, GROUP, GROUP_ID, SUMMARY, PROJECT, SITE, SITE_TITLE, USERNAME = (
+    "person", "email", "accountId", "group", "groupId", "summary", "project", "site", "siteTitle", "username")
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,11 @@ class _Redactor:
             return email
         return self.n.name(EMAIL, email.lower(), self.p.email)
 
+    def username(self, username: str | None) -> str | None:
+        if not username:
+            return username
+        return self.n.name(USERNAME, username.lower(), self.p.username, username)
+
     def text(self, kind: str, original: str, label: str) -> str:
         if not original:
             return original
@@ -222,7 +228,7 @@ class _Redactor:
             subject = self.group(subject)
         elif subject and fact.kind is FactKind.GLOBAL_PERMISSIONS:
             subject = self.aid(subject)
-        return Fact(fact.kind, subject, fact.status, self.scrub(fact.endpoint), self.scrub(fact.detail))
+        return Fact(fact.kind, subject, fact.status, self.scrub(fact.endpoint), self.scrub(fact.detail), fact.source)
 
     # ---- free text -----------------------------------------------------------------
     def prepare_scrub(self) -> None:
@@ -247,6 +253,7 @@ class _Redactor:
             add(account.account_id, self.aid(account.account_id))
             add(account.display_name, self.person(account))
             add(account.email, self.email(account.email))
+            add(account.username, self.username(account.username))
         for group in self.s.groups:
             add(group.name, self.group(group.name))
             add(group.group_id, self.group_id(group.group_id))
@@ -258,7 +265,9 @@ class _Redactor:
             self._scrub_folded.setdefault(original.lower(), table[original])
         if table:
             alternatives = sorted(table, key=lambda o: (-len(o), o))
-            self._scrub_re = re.compile("|".join(re.escape(o) for o in alternatives), re.IGNORECASE)
+            # whole words only: a short Data Center user key like "admin" must not eat "administrators"
+            self._scrub_re = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(o) for o in alternatives) + r")(?!\w)",
+                                        re.IGNORECASE)
 
     def scrub(self, text: str) -> str:
         if not text or self._scrub_re is None:
@@ -288,7 +297,7 @@ class _Redactor:
         self.prepare_scrub()
         accounts = tuple(self.account(a) for a in s.accounts)
         groups = tuple(replace(g, name=self.group(g.name) or g.name, group_id=self.group_id(g.group_id) or "",
-                               members=self.aids(g.members)) for g in s.groups)
+                               members=self.aids(g.members), subgroups=self.groups(g.subgroups)) for g in s.groups)
         app_roles = tuple(replace(r, groups=self.groups(r.groups), default_groups=self.groups(r.default_groups))
                           for r in s.application_roles)
         projects = tuple(
@@ -362,7 +371,8 @@ class _Redactor:
         if account.account_type is AccountType.ANONYMOUS:
             return account
         return replace(account, account_id=self.aid(account.account_id) or account.account_id,
-                       display_name=self.person(account), email=self.email(account.email))
+                       display_name=self.person(account), email=self.email(account.email),
+                       username=self.username(account.username))
 
 
 def redact(snapshot: Snapshot, key: bytes, *, keep_group_names: bool = False) -> Redaction:

@@ -111,6 +111,7 @@ def _fact_out(f: Fact) -> Doc:
         {"kind": f.kind.value, "subject": f.subject, "status": f.status.value},
         endpoint=(f.endpoint, ""),
         detail=(f.detail, ""),
+        source=(f.source, ""),
     )
 
 
@@ -120,11 +121,13 @@ def _account_out(a: Account) -> Doc:
         email=(a.email, None),
         active=(a.active, True),
         accountType=(a.account_type.value, AccountType.ATLASSIAN.value),
+        username=(a.username, None),
     )
 
 
 def _group_out(g: Group) -> Doc:
-    return _put({"name": g.name}, groupId=(g.group_id, ""), members=(list(g.members), []))
+    return _put({"name": g.name}, groupId=(g.group_id, ""), members=(list(g.members), []),
+                subgroups=(list(g.subgroups), []))
 
 
 def _app_role_out(r: ApplicationRole) -> Doc:
@@ -364,6 +367,7 @@ def _fact_in(v: object) -> Fact:
         _enum(d, "status", _STATUSES),
         _opt_str(d, "endpoint"),
         _opt_str(d, "detail"),
+        _opt_str(d, "source"),
     )
 
 
@@ -375,12 +379,13 @@ def _account_in(v: object) -> Account:
         _nullable_str(d, "email"),
         _bool(d, "active", True),
         _enum(d, "accountType", _ACCOUNT_TYPES, AccountType.ATLASSIAN.value),
+        _nullable_str(d, "username"),
     )
 
 
 def _group_in(v: object) -> Group:
     d = _obj(v)
-    return Group(_str(d, "name"), _opt_str(d, "groupId"), _strs(d, "members"))
+    return Group(_str(d, "name"), _opt_str(d, "groupId"), _strs(d, "members"), _strs(d, "subgroups"))
 
 
 def _app_role_in(v: object) -> ApplicationRole:
