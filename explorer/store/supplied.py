@@ -332,10 +332,7 @@ class _Merge:
         if not isinstance(values, dict):
             raise self.fail(where, "must be a table of property = \"value\"")
         out = {}
-        for key, value in values.items():
-            if not key.startswith("jira."):
-                raise self.fail(f"{where}.{key}", "a status property jira-perms reads starts with jira. "
-                                "(jira.permission.* or jira.issue.editable)")
+        for key, value in values.items():  # any property may be copied; jira-perms reads jira.permission.*
             if not isinstance(value, str):
                 raise self.fail(f"{where}.{key}", "the value must be text (use \"\" for a .denied property)")
             out[key] = value

@@ -19,11 +19,21 @@ PASSWORDS = {ADMIN_USERNAME: (ADMIN_PASSWORD, ADMIN_KEY), DEV_USERNAME: (DEV_PAS
 PATS = {ADMIN_PAT: ADMIN_KEY, DEV_PAT: DEV_KEY}
 
 
+def client(url: str, secret: str, user: str | None = None, **kw):
+    """A JiraClient for the fake: basic auth as ``user``, or the personal access token ``secret`` when no user."""
+    from explorer.jira.client import JiraClient
+
+    made = JiraClient(url, user or "", secret, **kw)
+    if user is None:
+        made._http.headers["Authorization"] = f"Bearer {secret}"  # until the client takes PATs itself
+    return made
+
+
 def serve(site, **kw) -> FakeJiraDC:
     """A fake DC server for ``site`` knowing the admin's and the developer's passwords and PATs."""
     return FakeJiraDC(site, users=PASSWORDS, pats=PATS, expired_pats=frozenset({EXPIRED_PAT}), **kw)
 
 
 __all__ = ["ADMIN_KEY", "ADMIN_PASSWORD", "ADMIN_PAT", "ADMIN_USERNAME", "DEV_KEY", "DEV_PASSWORD", "DEV_PAT",
-           "DEV_USERNAME", "EXPIRED_PAT", "PASSWORDS", "PATS", "FakeJiraDC", "as_data_center", "generate_dc_site",
+           "DEV_USERNAME", "EXPIRED_PAT", "client", "PASSWORDS", "PATS", "FakeJiraDC", "as_data_center", "generate_dc_site",
            "serve"]

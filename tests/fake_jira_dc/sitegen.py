@@ -62,7 +62,7 @@ def as_data_center(site: Snapshot, *, nest: bool = True, url: str | None = None)
             return Holder("group", h.parameter)
         if h.type == "user":
             return Holder("user", key(h.parameter))
-        return h
+        return Holder(h.type, h.parameter)  # DC holders have no "value" (Cloud's group and field ids)
 
     accounts = tuple(Account(ids[a.account_id][0], a.display_name, a.email, a.active, AccountType.ATLASSIAN,
                              ids[a.account_id][1]) for a in site.accounts)
