@@ -1,6 +1,6 @@
 """Data-driven scenarios: a site fragment, a question, the verdict and the reasons that decide it.
 
-Every case is written from ``docs/jira-permission-rules.md`` (section numbers "§n",
+Every case is written from ``docs/permission-rules.md`` (section numbers "§n",
 binding decisions "dec n") and cites it in a short comment.  ``kinds`` is the exact
 set of decisive reason kinds (``Explanation.decisive_kinds``):
 

@@ -1,7 +1,7 @@
 """The fake server's own answer to "does this account have this permission?" (for POST permissions/check).
 
 Written independently of ``explorer.core.replay.evaluator`` from the rules document
-(shared/docs/jira-permission-rules.md, section 2): active account, product
+(docs/permission-rules.md, section 2): active account, product
 access, archived projects, scheme grants (with Jira admins inheriting
 Administer Projects), Browse Projects as a prerequisite, and in an issue
 context issue security, ``jira.permission.*`` status properties and

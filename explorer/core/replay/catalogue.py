@@ -1,6 +1,6 @@
 """The catalogue of Jira Cloud project and global permissions, as data.
 
-Sources: ``jira-permission-rules.md`` section 4 (keys, names, workflow-property
+Sources: ``docs/permission-rules.md`` section 4 (keys, names, workflow-property
 short names, Browse prerequisite, Cloud access class) and section 5 (globals),
 with the project's binding decisions 2, 3 and 6 applied:
 

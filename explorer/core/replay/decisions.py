@@ -1,7 +1,13 @@
-"""The binding decisions of the rules document, quoted where an explanation relies on one.
+"""The project's rules document as data: its binding decisions, quoted where an explanation relies on one,
+and the titles of its sections, which explanations cite as "rules section N".
 
-Source: ``jira-permission-rules.md``, "Decisions where sources are silent or conflict".
+The document is ``docs/permission-rules.md`` (shipped in the package as
+``explorer/data/permission-rules.md``; ``jira-perms rules`` prints it).  A test
+holds that every decision's text here is the statement in the document and that
+every section title matches its heading.
 """
+
+RULES_DOC = "docs/permission-rules.md"
 
 DECISIONS: dict[int, str] = {
     1: "Jira admins (global Administer Jira) inherit Administer Projects in every company-managed project "
@@ -23,6 +29,34 @@ DECISIONS: dict[int, str] = {
     10: "A fact the snapshot lacks (forbidden, not fetched, unknown holder type) makes the answer "
         "\"cannot determine\" when the verdict depends on it, naming the fact; it is never read as \"no\".",
 }
+
+SECTIONS: dict[str, str] = {
+    "0": "In one paragraph",
+    "1": "Jira's own Permission helper",
+    "2": "The order of the checks",
+    "3": "Permission schemes, grants and holders",
+    "3.1": "Grants add up",
+    "3.2": "Holder types",
+    "3.3": "A project or an issue",
+    "4": "Project permissions",
+    "5": "Global permissions",
+    "6": "Own and all: comments, attachments, worklogs",
+    "7": "Assign Issues and Assignable User",
+    "8": "Transitions and workflow conditions",
+    "9": "Issue security",
+    "10": "Workflow status properties",
+    "10.1": "Format",
+    "10.2": "What they do",
+    "10.3": "jira.issue.editable",
+    "11": "Team-managed projects",
+    "12": "Jira Service Management",
+    "13": "Archived projects and issues",
+    "14": "Accounts",
+    "15": "Asking Jira directly",
+    "16": "Open questions",
+    "17": "Sources",
+}
+"""Section number -> title, as in the document's headings ("## 11. Team-managed projects")."""
 
 ADMIN_CONFLICT = (
     "Sources conflict: current Cloud docs say Jira admins inherit Administer Projects, but the Permission helper "
