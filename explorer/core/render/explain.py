@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from explorer.core.model import Fact, Snapshot
+from explorer.core.render.citations import Rule, cited, footer_markdown, footer_text, rules_json
+from explorer.core.render.escape import md, text_lines
 from explorer.core.replay import catalogue
 from explorer.core.replay.decisions import DECISIONS
 from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Fix, Kind, Verdict
@@ -84,6 +86,22 @@ def _conflicts(exp: Explanation) -> list[str]:
     return list(dict.fromkeys(c.conflict for c in exp.checks if c.conflict))
 
 
+def rules_cited(exp: Explanation) -> list[Rule]:
+    """Every rule the explanation relies on or mentions (decisions of its checks, citations in its wording)."""
+    texts: list[str] = [exp.headline, *_conflicts(exp)]
+
+    def walk(check: Check) -> None:
+        texts.append(check.summary)
+        texts.extend(f.describe() for f in check.missing)
+        for child in check.children:
+            walk(child)
+
+    for check in exp.checks:
+        walk(check)
+    texts += [part for fix in exp.fixes for part in (fix.summary, fix.blast_summary, fix.note or "")]
+    return cited("\n".join(texts), decisions_used(exp))
+
+
 # ---------------------------------------------------------------- text
 
 
@@ -117,13 +135,8 @@ def explanation_text(exp: Explanation, snapshot: Snapshot | None = None) -> str:
     if conflicts:
         out.append("")
         out.append("Note: " + " ".join(conflicts))
-    used = decisions_used(exp)
-    if used:
-        out.append("")
-        out.append("Where Jira's documentation is silent or conflicting, jira-perms follows these decisions:")
-        for number in used:
-            out.append(f"  {number}. {DECISIONS[number]}")
-    return "\n".join(out) + "\n"
+    out += footer_text(rules_cited(exp))
+    return text_lines(out)
 
 
 def _children_text(out: list[str], check: Check, indent: int) -> None:
@@ -161,23 +174,17 @@ def when(iso: str) -> str:
 # ---------------------------------------------------------------- markdown
 
 
-def md(text: str) -> str:
-    """Escape what Markdown would otherwise read as formatting."""
-    for ch in ("\\", "*", "_", "`", "|", "<", ">", "[", "]"):
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def explanation_markdown(exp: Explanation, snapshot: Snapshot | None = None) -> str:
     verdict_word = {Verdict.ALLOWED: "Allowed", Verdict.DENIED: "Denied",
                     Verdict.UNKNOWN: "Cannot determine"}[exp.verdict]
     perm = catalogue.display_name(exp.permission)
-    out = [f"### {exp.verdict.symbol} {verdict_word}: {md(exp.account.display_name)} — {perm} in {_where(exp)}", ""]
+    out = [f"### {exp.verdict.symbol} {verdict_word}: {md(exp.account.display_name)} — {md(perm)} in "
+           f"{md(_where(exp))}", ""]
     out.append(f"> {md(exp.headline)}")
     out.append("")
     facts = []
     if snapshot is not None:
-        facts.append(f"**Site:** {snapshot.site.url}")
+        facts.append(f"**Site:** {md(snapshot.site.url)}")
         facts.append(f"**Snapshot:** {when(snapshot.provenance.taken_at)}")
     if exp.scheme_name:
         facts.append(f"**Permission scheme:** {md(exp.scheme_name)}")
@@ -211,19 +218,16 @@ def explanation_markdown(exp: Explanation, snapshot: Snapshot | None = None) -> 
         out.append("**Missing from the snapshot**")
         out.append("")
         for fact in exp.missing_facts:
-            out.append(f"- {md(fact.describe())}; {fact.remedy()}")
+            out.append(f"- {md(fact.describe())}; {md(fact.remedy())}")
     notes = _conflicts(exp)
-    used = decisions_used(exp)
-    if notes or used:
+    if notes:
         out.append("")
     for note in notes:
         out.append(f"*Note:* {md(note)}")
-    if used:
-        out.append("*Decisions applied where Jira's documentation is silent or conflicting:* "
-                   + "; ".join(f"({n}) {md(DECISIONS[n])}" for n in used))
+    out += footer_markdown(rules_cited(exp))
     out.append("")
     out.append("*Replayed offline by jira-perms from a snapshot of the site's permission configuration.*")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 def _childrenmd(out: list[str], check: Check, indent: int) -> None:
@@ -293,6 +297,7 @@ def explanation_json(exp: Explanation, snapshot: Snapshot | None = None) -> dict
         "fixes": [fix_json(f) for f in exp.fixes],
         "missingFacts": [fact_json(f) for f in exp.missing_facts],
         "decisions": {str(n): DECISIONS[n] for n in decisions_used(exp)},
+        "rulesCited": rules_json(rules_cited(exp)),
     }
     if snapshot is not None:
         data["snapshot"] = {"site": snapshot.site.url, "takenAt": snapshot.provenance.taken_at}

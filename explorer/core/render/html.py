@@ -23,10 +23,10 @@ from html import escape
 
 from explorer import __version__
 from explorer.core.model import Account, Project, Snapshot
-from explorer.core.render.explain import BANNER
+from explorer.core.render.explain import BANNER, rules_cited
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
-from explorer.core.replay.decisions import DECISIONS
+from explorer.core.replay.decisions import RULES_DOC
 from explorer.core.replay.evaluator import evaluate_in, resolve_scope
 from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Verdict
 from explorer.core.replay.holders import holder_label
@@ -127,7 +127,8 @@ def page(title: str, kicker: str, snapshot: Snapshot, body: str, *, subtitle: st
         f"{gap_note}{body}"
         f"<footer>Replayed offline by jira-perms {e(__version__)} from a snapshot of the site's permission "
         "configuration; Jira itself was not asked. Where Jira's documentation is silent or conflicting, jira-perms "
-        "follows its documented decisions.</footer></body></html>\n"
+        f"follows the decisions of its rules document (<code>{e(RULES_DOC)}</code>; in a terminal: "
+        "<code>jira-perms rules</code>).</footer></body></html>\n"
     )
 
 
@@ -177,20 +178,14 @@ def explanation_section(exp: Explanation, *, heading_level: int = 2) -> str:
     conflicts = list(dict.fromkeys(c.conflict for c in exp.checks if c.conflict))
     for note in conflicts:
         out.append(f'<p class="meta"><b>Note:</b> {e(note)}</p>')
-    used = sorted({c.decision for c in _walk(exp.checks) if c.decision})
-    if used:
-        out.append('<p class="meta"><b>Decisions applied</b> where Jira\'s documentation is silent or '
-                   "conflicting:</p><ul class=\"meta\">")
-        out += [f"<li>{n}. {e(DECISIONS[n])}</li>" for n in used]
+    rules = rules_cited(exp)
+    if rules:
+        out.append(f'<p class="meta"><b>Rules cited</b> (in <code>{e(RULES_DOC)}</code>, or '
+                   f"<code>jira-perms rules {e(rules[0].topic)}</code>):</p><ul class=\"meta\">")
+        out += [f"<li>{e(r.label.capitalize())} (<code>{e(r.link)}</code>): {e(r.text)}</li>" for r in rules]
         out.append("</ul>")
     out.append("</section>")
     return "".join(out)
-
-
-def _walk(checks: Iterable[Check]):
-    for check in checks:
-        yield check
-        yield from _walk(check.children)
 
 
 def explanation_report(snapshot: Snapshot, exp: Explanation) -> str:

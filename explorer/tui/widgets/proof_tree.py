@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from explorer.core.render.explain import decisions_used, grant_block_heading, grant_block_label, proof_blocks
-from explorer.core.replay.decisions import DECISIONS
+from explorer.core.render.explain import grant_block_heading, grant_block_label, proof_blocks, rules_cited
+from explorer.core.replay.decisions import RULES_DOC
 from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Kind, Verdict
 
 STYLE = {True: "", False: "bold", None: "italic"}
@@ -73,13 +73,13 @@ class ProofTree(Tree[str]):
             for fact in exp.missing_facts:
                 line = f"? {fact.describe()}; {fact.remedy()}"
                 missing.add_leaf(Text(line), data=line)
-        decisions = decisions_used(exp)
-        if decisions:
-            node = self.root.add(Text("Decisions applied where Jira's documentation is silent", style="underline"),
-                                 data="Where Jira's documentation is silent or conflicting, jira-perms follows these "
-                                      "decisions.")
-            for number in decisions:
-                node.add_leaf(Text(f"{number}. {DECISIONS[number]}"), data=f"{number}. {DECISIONS[number]}")
+        rules = rules_cited(exp)
+        if rules:
+            heading = f"Rules cited ({RULES_DOC}; jira-perms rules {rules[0].topic})"
+            node = self.root.add(Text(heading, style="underline"), data=heading)
+            for r in rules:
+                line = f"{r.label.capitalize()} (#{r.anchor}): {r.text}"
+                node.add_leaf(Text(line), data=f"{r.label.capitalize()} ({r.link}): {r.text}")
         self.move_cursor_to_line(0)
 
     def _check(self, parent: TreeNode[str], check: Check, label: str) -> TreeNode[str]:
