@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     source = p.add_mutually_exclusive_group()
     source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
     source.add_argument("--demo", action="store_true", help="use the bundled demo site")
+    source.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--profile", metavar="NAME", help="profile id or name (jira-perms profiles lists them)")
     which.add_argument("--all-profiles", action="store_true",

@@ -45,6 +45,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explorer.cli.audit_commands",  # audit, profiles
     "explorer.cli.tui_commands",  # tui, demo
     "explorer.cli.site_commands",  # sync, verify
+    "explorer.cli.supply_commands",  # supply (facts Data Center does not publish)
     "explorer.cli.review_commands",  # redact, reveal, diff, report
 )
 """The modules that declare commands, in the order ``--help`` lists them."""

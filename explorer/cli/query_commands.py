@@ -71,6 +71,7 @@ def _source(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
     group.add_argument("--demo", action="store_true", help="use the bundled demo site")
+    group.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
 
 
 def _scope(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -80,14 +81,16 @@ def _scope(p: argparse.ArgumentParser, required: bool = True) -> None:
 
 
 def load_source(args: argparse.Namespace) -> Snapshot:
-    """The snapshot named by --snapshot or --demo."""
+    """The snapshot named by --snapshot, --demo or --demo-dc."""
     from explorer.store.snapshot_file import load_demo, read_snapshot
 
     if getattr(args, "demo", False):
         return load_demo()
+    if getattr(args, "demo_dc", False):
+        return load_demo(data_center=True)
     if getattr(args, "snapshot", None):
         return read_snapshot(args.snapshot)
-    raise UserError(f"jira-perms {args.command}: give --snapshot FILE or --demo")
+    raise UserError(f"jira-perms {args.command}: give --snapshot FILE, --demo or --demo-dc")
 
 
 def _out(text: str) -> None:

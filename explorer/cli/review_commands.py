@@ -66,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
     source.add_argument("--demo", action="store_true", help="use the bundled demo site")
+    source.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
     p.add_argument("--account", "-a", help="accountId, email or display name")
     p.add_argument("--project", help="project key")
     p.add_argument("--issue", help="issue key (with --account and --permission)")

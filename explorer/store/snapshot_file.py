@@ -25,6 +25,8 @@ from explorer.store.paths import write_private
 SUFFIX = ".jpsnap"
 DEMO_RESOURCE = "demo-site.jpsnap"
 """The bundled demo snapshot, in the ``explorer/data`` folder of the package."""
+DEMO_DC_RESOURCE = "demo-dc-site.jpsnap"
+"""The bundled Data Center demo snapshot (built by ``scripts/build_demo_dc.py``)."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _AGAIN = "re-run the sync or ask for the file again"
@@ -104,12 +106,13 @@ def decode_snapshot(raw: bytes, name: str) -> Snapshot:
         raise SnapshotError(str(e)) from None
 
 
-def load_demo() -> Snapshot:
-    """The bundled demo snapshot (``explorer/data/demo-site.jpsnap``)."""
-    where = f"the bundled demo snapshot (explorer/data/{DEMO_RESOURCE})"
+def load_demo(*, data_center: bool = False) -> Snapshot:
+    """The bundled demo snapshot (``explorer/data/demo-site.jpsnap``; the Data Center one with ``data_center``)."""
+    resource, script = (DEMO_DC_RESOURCE, "build_demo_dc.py") if data_center else (DEMO_RESOURCE, "build_demo.py")
+    where = f"the bundled demo snapshot (explorer/data/{resource})"
     try:
-        raw = (resources.files("explorer") / "data" / DEMO_RESOURCE).read_bytes()
+        raw = (resources.files("explorer") / "data" / resource).read_bytes()
     except OSError:
         raise SnapshotError(f"{where} is missing: reinstall jira-perms, or in a checkout run "
-                            "scripts/build_demo.py") from None
+                            f"scripts/{script}") from None
     return decode_snapshot(raw, where)
