@@ -26,7 +26,7 @@ from tests.fake_jira_dc import (
     generate_dc_site,
     serve,
 )
-from tests.fake_jira_dc.expected import expected_dc_snapshot
+from tests.fake_jira_dc.expected import expected_dc_snapshot, request_lower_bound
 
 FAST = RetryPolicy(max_retries=4, max_rate_limit_retries=6, base_delay=0.01, max_delay=0.05)
 ISSUES = ("PBA-1", "PBA-2", "PBB-3", "PBC-2")
@@ -58,18 +58,6 @@ def site():
     return generate_dc_site(seed=11, projects=9, accounts=70, groups=7)
 
 
-def lower_bound(site, issues: int) -> int:
-    """Requests any sync through DC's REST v2 needs for this site (page sizes: user/list 2000, group/member 50)."""
-    from tests.fake_jira_dc.rules import FakeDCRules
-
-    rules = FakeDCRules(site)
-    users = -(-len(site.accounts) // 2000)
-    members = sum(max(1, -(-len(rules.members[g.name]) // 50)) for g in site.groups)
-    per_project = 4 + len(site.roles)  # permission scheme, role list, each role, security, workflow scheme
-    schemes = len({p.workflow_scheme_id for p in site.projects})  # statuses: one project per workflow scheme
-    return 6 + users + members + len(site.projects) * per_project + schemes + issues
-
-
 def test_a_pat_sync_gives_back_what_dc_publishes(site):
     with serve(site) as fake:
         snap, stats = dc_sync(fake, ADMIN_PAT, issues=ISSUES)
@@ -84,7 +72,7 @@ def test_a_pat_sync_gives_back_what_dc_publishes(site):
                                            FactKind.WORKFLOW, FactKind.GROUP_NESTING}
     assert all(f.status is Status.NOT_PUBLISHED for f in snap.gaps)
     assert stats.retries == 0
-    assert requests == lower_bound(site, issues=len(ISSUES) + 1)  # a sub-task's parent comes too
+    assert requests == request_lower_bound(site, issues=len(ISSUES) + 1)  # a sub-task's parent comes too
 
 
 def test_basic_auth_with_a_username_gives_the_same_snapshot(site):

@@ -25,14 +25,14 @@ API = "/rest/api/2"
 ENDPOINTS = {f"{API}{p}" for p in (
     "/serverInfo", "/myself", "/mypermissions", "/user/list", "/user/search", "/user", "/groups/picker",
     "/group/member", "/applicationrole", "/project", "/project/{projectKeyOrId}/permissionscheme",
-    "/project/{projectIdOrKey}/role", "/project/{projectIdOrKey}/role/{id}",
+    "/role", "/project/{projectIdOrKey}/role", "/project/{projectIdOrKey}/role/{id}",
     "/project/{projectKeyOrId}/issuesecuritylevelscheme", "/project/{projectKeyOrId}/workflowscheme",
     "/project/{projectIdOrKey}/statuses", "/permissions", "/user/permission/search", "/user/viewissue/search",
     "/issue/{issueIdOrKey}", "/permissionscheme")}
 # The spec declares one object where DC answers a list of them (or a page of them): check each item.
 QUIRKS = {
     f"{API}/user/search": "list", f"{API}/user/permission/search": "list", f"{API}/user/viewissue/search": "list",
-    f"{API}/applicationrole": "list", f"{API}/project": "list", f"{API}/project/{{projectIdOrKey}}/statuses": "list",
+    f"{API}/applicationrole": "list", f"{API}/project": "list", f"{API}/role": "list", f"{API}/project/{{projectIdOrKey}}/statuses": "list",
     f"{API}/group/member": "page",
     # IssueBean declares every field value an object; summary is a string, empty pickers are null, lists are lists
     f"{API}/issue/{{issueIdOrKey}}": "fields",

@@ -92,3 +92,26 @@ def expected_dc_snapshot(site: Snapshot, url: str, *, issues: tuple[str, ...] = 
         issues=tuple(issue_list),
         facts=tuple(sorted(facts, key=lambda f: (order[f.kind], f.subject or ""))),
     )
+
+
+def request_lower_bound(site: Snapshot, issues: int = 0) -> int:
+    """Fewer requests than this cannot read this site through DC's REST v2.
+
+    serverInfo, myself, mypermissions, groups/picker, applicationrole, the
+    site's roles and the project list once each; user/list pages of 2,000;
+    group/member pages of 50 (at least one per group); per project its
+    permission scheme, every role's actors, issue security scheme and workflow
+    scheme; project
+    statuses until every workflow in use is covered (one answer covers at most
+    the workflows of one workflow scheme); one request per issue.
+    """
+    rules = FakeDCRules(site)
+    users = -(-len(site.accounts) // 2000)
+    members = sum(max(1, -(-len(rules.members[g.name]) // 50)) for g in site.groups)
+    per_project = 3 + len(site.roles)
+    schemes = {s.id: s for s in site.workflow_schemes}
+    used = [schemes[p.workflow_scheme_id] for p in site.projects if p.workflow_scheme_id in schemes]
+    names = [{s.default_workflow, *s.issue_type_workflows.values()} for s in used]
+    workflows = len(set().union(*names)) if names else 0
+    statuses = -(-workflows // max((len(n) for n in names), default=1))
+    return 7 + users + members + len(site.projects) * per_project + statuses + issues

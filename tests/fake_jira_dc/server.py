@@ -99,6 +99,7 @@ class FakeJiraDC(FakeJira):
             ("GET", r"/project/(?P<pkey>[^/]+)/permissionscheme", "/project/{projectKeyOrId}/permissionscheme",
              self._project_scheme),
             ("GET", r"/permissionscheme", "/permissionscheme", self._schemes),
+            ("GET", r"/role", "/role", self._roles),
             ("GET", r"/project/(?P<pkey>[^/]+)/role", "/project/{projectIdOrKey}/role", self._project_roles),
             ("GET", r"/project/(?P<pkey>[^/]+)/role/(?P<id>\d+)", "/project/{projectIdOrKey}/role/{id}",
              self._project_role),
@@ -304,6 +305,12 @@ class FakeJiraDC(FakeJira):
             raise _Reply(403, _errors("You are not allowed to view permission schemes."))
         expanded = bool(self._arg(q, "expand"))
         return 200, {"permissionSchemes": [self._scheme_body(s.id, expanded) for s in self.site.permission_schemes]}
+
+    def _roles(self, me, q, body, key):
+        if not self._admin(me):
+            raise _Reply(403, _errors("You are not an administrator."))
+        return 200, [{"self": self._self(f"/role/{r.id}"), "name": r.name, "id": int(r.id),
+                      "description": r.description} for r in self.site.roles]
 
     def _project_roles(self, me, q, body, key, **kw):
         project = self._project(me, kw["pkey"])

@@ -69,25 +69,31 @@ def as_data_center(site: Snapshot, *, nest: bool = True, url: str | None = None)
     groups = [replace(g, group_id="", members=tuple(key(m) or m for m in g.members)) for g in site.groups]
     if nest:
         groups = _nested(groups)
-    groups.append(replace(groups[0], name=SYSADMINS, members=(ADMIN_KEY,), subgroups=()))
-    schemes = tuple(replace(s, grants=tuple(replace(g, holder=holder(g.holder)) for g in s.grants))
+    admins = next((g.group for g in site.global_grants if g.permission == "ADMINISTER" and g.group), None)
+    first_admin = next((g.members[:1] for g in groups if g.name == admins), ())
+    groups.append(replace(groups[0], name=SYSADMINS, members=(ADMIN_KEY,) if ADMIN_KEY in
+                          {a.account_id for a in accounts} else first_admin, subgroups=()))
+    numbers = iter(range(900_000, 10**9))  # DC grant ids are numbers
+    schemes = tuple(replace(s, grants=tuple(replace(g, id=g.id if g.id.isdigit() else str(next(numbers)),
+                                                    holder=holder(g.holder)) for g in s.grants))
                     for s in site.permission_schemes)
     schemes = _with_dc_holders(schemes)
     security = tuple(replace(s, levels=tuple(replace(lv, members=tuple(holder(m) for m in lv.members))
                                              for lv in s.levels)) for s in site.issue_security_schemes)
     default_scheme = schemes[0].id if schemes else None
+    role_ids = {r.id for r in site.roles}  # team-managed projects' own roles do not exist on DC
     projects = tuple(replace(
         p, team_managed=False, access_level=None, team_roles=(), lead=key(p.lead),
         permission_scheme_id=p.permission_scheme_id or default_scheme,
         role_actors=frozen_map({r: replace(a, users=tuple(key(u) or u for u in a.users))
-                                for r, a in p.role_actors.items()}))
+                                for r, a in p.role_actors.items() if r in role_ids}))
         for p in site.projects)
     issues = tuple(replace(
         i, reporter=key(i.reporter), assignee=key(i.assignee), archived=n == 1,
         user_fields=frozen_map({f: tuple(key(v) or v for v in vs) for f, vs in i.user_fields.items()}))
         for n, i in enumerate(site.issues))
     grants = [g for g in site.global_grants if g.permission != "CREATE_PROJECT"]
-    grants += [GlobalGrant("SYSTEM_ADMIN", SYSADMINS), GlobalGrant("BROWSE_ARCHIVE", ADMINS)]
+    grants += [GlobalGrant("SYSTEM_ADMIN", SYSADMINS), GlobalGrant("BROWSE_ARCHIVE", admins or ADMINS)]
     return replace(
         site,
         site=Site(url or site.site.url.replace("atlassian.net", "example.test"), Deployment.DATA_CENTER, "10.3.24",

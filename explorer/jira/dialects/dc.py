@@ -3,9 +3,10 @@
 Endpoints (docs/data-center.md explains each): serverInfo, myself, mypermissions;
 user/list (cursor paging; user/search?username=. where user/list is missing or
 refused); groups/picker; group/member (a group *and its subgroups*);
-applicationrole; project?includeArchived=true; per project
-permissionscheme?expand=permissions (the scheme with its grants), role and
-role/{id}, issuesecuritylevelscheme, workflowscheme and statuses; issue/{key}.
+applicationrole; role (the site's roles, once); project?includeArchived=true;
+per project permissionscheme?expand=permissions (the scheme with its grants),
+role/{id} (each role's actors), issuesecuritylevelscheme, workflowscheme and
+statuses (only as many projects as cover every workflow); issue/{key}.
 
 What DC's REST API does not publish is recorded as ``not_published`` gaps with
 the reason, for the admin to supply by hand (``jira-perms supply``): who holds
@@ -139,6 +140,7 @@ class _DCSync:
         self.issues: dict[str, Issue] = {}
         self._accounts_ready = asyncio.Event()
         self._lookups: dict[str, asyncio.Task[str | None]] = {}
+        self._site_roles: asyncio.Task[list[str] | None] | None = None
 
     # ---- facts -------------------------------------------------------------------------------
     def record(self, kind: FactKind, subject: str | None, status: Status, endpoint: str, detail: str = "") -> None:
@@ -415,13 +417,39 @@ class _DCSync:
                         f"GET {API}/project/{{key}}/permissionscheme?expand=permissions")
         return scheme.id
 
-    async def project_roles(self, key: str) -> dict[str, RoleActors] | None:
+    async def role_ids(self, key: str) -> list[str] | None:
+        """The project roles: DC's are site-wide, so an admin reads them once (GET role), others per project."""
+        if self.admin:
+            if self._site_roles is None:
+                self._site_roles = asyncio.ensure_future(self._all_roles())
+            found = await asyncio.shield(self._site_roles)
+            if found is not None:
+                return found
         endpoint = f"GET {API}/project/{key}/role"
         names = await self.fetch(FactKind.PROJECT_ROLES, key, endpoint, self.c.get(f"{API}/project/{key}/role"))
         if not isinstance(names, dict):
             return None
-        ids = sorted({m.group(1) for url in names.values() if isinstance(url, str) and (m := _ROLE_ID.search(url))},
-                     key=_id_order)
+        return sorted({m.group(1) for url in names.values() if isinstance(url, str) and (m := _ROLE_ID.search(url))},
+                      key=_id_order)
+
+    async def _all_roles(self) -> list[str] | None:
+        try:
+            found = await self.c.get(f"{API}/role")
+        except (PermissionDenied, NotFound):
+            return None
+        ids = []
+        for role in found if isinstance(found, list) else []:
+            if isinstance(role, dict) and role.get("id") is not None:
+                rid = str(role["id"])
+                ids.append(rid)
+                self.roles.setdefault(rid, Role(rid, str(role.get("name") or f"role {rid}"),
+                                                str(role.get("description") or "")))
+        return sorted(set(ids), key=_id_order)
+
+    async def project_roles(self, key: str) -> dict[str, RoleActors] | None:
+        ids = await self.role_ids(key)
+        if ids is None:
+            return None
         details = await all_of([self.fetch(FactKind.PROJECT_ROLES, key, f"GET {API}/project/{key}/role/{{id}}",
                                            self.c.get(f"{API}/project/{key}/role/{rid}")) for rid in ids])
         actors: dict[str, RoleActors] = {}
