@@ -90,7 +90,7 @@ def load_source(args: argparse.Namespace) -> Snapshot:
         return load_demo(data_center=True)
     if getattr(args, "snapshot", None):
         return read_snapshot(args.snapshot)
-    raise UserError(f"jira-perms {args.command}: give --snapshot FILE, --demo or --demo-dc")
+    raise UserError(f"jira-perms {args.command}: give --snapshot FILE or --demo (--demo-dc for the Data Center demo)")
 
 
 def _out(text: str) -> None:

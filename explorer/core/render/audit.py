@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from explorer.core.readiness.audit import AuditReport, Cell, FitReport, Readiness
 from explorer.core.readiness.profiles import PROJECT_TYPE_NAMES, Feature, Profile, Requirement
-from explorer.core.render.explain import explanation_json, fact_json, fix_json, md
+from explorer.core.render.explain import account_json, explanation_json, fact_json, fix_json, md
 from explorer.core.replay.explanation import Verdict
 
 NOT_APPLICABLE = "–"
@@ -366,7 +366,7 @@ def audit_json(report: AuditReport) -> dict:
     return {
         "ready": report.readiness is Readiness.READY if report.readiness is not Readiness.UNKNOWN else None,
         "readiness": report.readiness.value,
-        "account": {"accountId": report.account.account_id, "displayName": report.account.display_name},
+        "account": account_json(report.account),
         "profile": {"id": p.id, "name": p.name, "vendor": p.vendor, "purpose": p.purpose, "source": p.source,
                     "origin": p.origin},
         "snapshot": {"site": report.site, "takenAt": report.taken_at},
@@ -433,7 +433,7 @@ def fits_text(result: FitReport, markdown: bool = False) -> str:
 
 def fits_json(result: FitReport) -> dict:
     return {
-        "account": {"accountId": result.account.account_id, "displayName": result.account.display_name},
+        "account": account_json(result.account),
         "snapshot": {"site": result.site, "takenAt": result.taken_at},
         "ranking": RANK_RULE,
         "best": result.best.profile.id if result.best else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from explorer.core.render.explain import account_json
 from explorer.core.replay import catalogue
 from explorer.core.review.diff import ConfigChange, Effect, SnapshotDiff
 
@@ -144,8 +145,7 @@ def diff_json(diff: SnapshotDiff) -> dict[str, Any]:
     return {
         "old": {"site": diff.old_site, "takenAt": diff.old_taken_at},
         "new": {"site": diff.new_site, "takenAt": diff.new_taken_at},
-        "account": None if diff.account is None else {"accountId": diff.account.account_id,
-                                                      "displayName": diff.account.display_name},
+        "account": None if diff.account is None else account_json(diff.account),
         "changedInEffect": diff.changed_in_effect,
         "widening": {
             "changes": [c.summary for c in diff.widening_changes],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explorer.core.model import Fact, Snapshot
+from explorer.core.model import Account, Fact, Snapshot
 from explorer.core.render.citations import Rule, cited, footer_markdown, footer_text, rules_json
 from explorer.core.render.escape import md, text_lines
 from explorer.core.replay import catalogue
@@ -239,6 +239,14 @@ def _childrenmd(out: list[str], check: Check, indent: int) -> None:
 # ---------------------------------------------------------------- JSON
 
 
+def account_json(account: Account) -> dict:
+    """An account in JSON: ``accountId`` (on Data Center the user key) and ``displayName``; ``username`` on DC."""
+    data = {"accountId": None if account.is_anonymous else account.account_id, "displayName": account.display_name}
+    if account.username:
+        data["username"] = account.username
+    return data
+
+
 def fact_json(fact: Fact) -> dict:
     return {"kind": fact.kind.value, "subject": fact.subject, "status": fact.status.value,
             "endpoint": fact.endpoint, "detail": fact.detail, "description": fact.describe()}
@@ -286,7 +294,7 @@ def explanation_json(exp: Explanation, snapshot: Snapshot | None = None) -> dict
     data = {
         "allowed": exp.allowed,
         "verdict": exp.verdict.value,
-        "account": {"accountId": exp.account.account_id, "displayName": exp.account.display_name},
+        "account": {**account_json(exp.account), "accountId": exp.account.account_id},
         "permission": exp.permission,
         "permissionName": catalogue.display_name(exp.permission),
         "project": exp.project_key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from explorer.core.model import ProjectType, Snapshot
+from explorer.core.model import Deployment, ProjectType, Snapshot
 from explorer.core.render.explain import fact_json, when
 
 
@@ -40,6 +40,7 @@ def snapshot_summary(snapshot: Snapshot) -> dict:
             "issues": len(snapshot.issues),
         },
         "gaps": [{**fact_json(f), "remedy": f.remedy()} for f in snapshot.gaps],
+        "suppliedByHand": [fact_json(f) for f in snapshot.facts if f.supplied_by_hand],
     }
 
 
@@ -47,7 +48,8 @@ def snapshot_summary_text(snapshot: Snapshot) -> str:
     s = snapshot_summary(snapshot)
     c = s["counts"]
     title = f" ({s['title']})" if s["title"] else ""
-    out = [f"{s['site']}{title}", f"  {s['deployment']}{' ' + s['serverVersion'] if s['serverVersion'] else ''}, "
+    product = PRODUCTS.get(s["deployment"], s["deployment"])
+    out = [f"{s['site']}{title}", f"  {product}{' ' + s['serverVersion'] if s['serverVersion'] else ''}, "
            f"snapshot taken {when(s['takenAt'])}" + (f" by {s['takenBy']}" if s["takenBy"] else "")]
     out.append("")
     kinds = ", ".join(f"{n} {k}" for k, n in c["accountTypes"].items())
@@ -69,8 +71,14 @@ def snapshot_summary_text(snapshot: Snapshot) -> str:
         for gap in s["gaps"]:
             out.append(f"  ? {gap['description']}; {gap['remedy']}")
     else:
-        out.append("No gaps: every fact was read completely.")
+        out.append("No gaps: every fact was read completely." if not s["suppliedByHand"] else
+                   f"No gaps: every fact was read, {len(s['suppliedByHand'])} supplied by hand.")
+    if s["suppliedByHand"] and s["gaps"]:
+        out.append(f"Supplied by hand: {len(s['suppliedByHand'])} facts (jira-perms supply).")
     return "\n".join(out) + "\n"
+
+
+PRODUCTS = {Deployment.CLOUD.value: "Jira Cloud", Deployment.DATA_CENTER.value: "Jira Data Center"}
 
 
 def _ptype(value: str) -> str:

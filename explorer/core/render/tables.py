@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from explorer.core.model import ANONYMOUS, Account, Fact, Snapshot
 from explorer.core.render.citations import cited, footer_markdown, footer_text, rules_json
 from explorer.core.render.escape import csv_cell, md, text_lines
-from explorer.core.render.explain import fact_json
+from explorer.core.render.explain import account_json, fact_json
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate_in
@@ -33,8 +33,7 @@ def _sample_missing(result: WhoCan) -> list[Fact]:
 
 def who_can_json(result: WhoCan) -> dict:
     def entry(e) -> dict:
-        return {"accountId": None if e.account.is_anonymous else e.account.account_id,
-                "displayName": e.account.display_name, "via": list(e.via)}
+        return {**account_json(e.account), "via": list(e.via)}
 
     undetermined = []
     for number, e in enumerate(result.undetermined):

@@ -1,21 +1,22 @@
-"""Finding the account a person means: accountId, email or display name."""
+"""Finding the account a person means: accountId (Data Center: the user key), username, email or display name."""
 
 from __future__ import annotations
 
 import difflib
 
 from explorer.core.errors import LookupFailed
-from explorer.core.model import ANONYMOUS, ANONYMOUS_ID, Account, Snapshot
+from explorer.core.model import ANONYMOUS, ANONYMOUS_ID, Account, Deployment, Snapshot
 
 
 def _describe(account: Account) -> str:
-    extra = account.email or account.account_id
+    extra = account.username or account.email or account.account_id
     state = "" if account.active else ", deactivated"
     return f"{account.display_name} <{extra}{state}>"
 
 
 def resolve_account(snapshot: Snapshot, text: str) -> Account:
-    """The one account ``text`` names: an accountId, an email or a display name (case-insensitive).
+    """The one account ``text`` names: an accountId (on Data Center the user key), a username (Data Center),
+    an email or a display name (case-insensitive).
 
     ``anonymous`` is the logged-out visitor.  Raises :class:`LookupFailed` when no
     account or several match, listing the candidates.
@@ -27,6 +28,9 @@ def resolve_account(snapshot: Snapshot, text: str) -> Account:
         if account.account_id == wanted:
             return account
     low = wanted.lower()
+    by_username = [a for a in snapshot.accounts if a.username and a.username.lower() == low]
+    if len(by_username) == 1:
+        return by_username[0]
     by_email = [a for a in snapshot.accounts if a.email and a.email.lower() == low]
     if len(by_email) == 1:
         return by_email[0]
@@ -36,7 +40,8 @@ def resolve_account(snapshot: Snapshot, text: str) -> Account:
     matches = by_email or by_name
     if not matches:
         partial = [a for a in snapshot.accounts
-                   if low in a.display_name.lower() or (a.email and low in a.email.lower())]
+                   if low in a.display_name.lower() or (a.email and low in a.email.lower())
+                   or (a.username and low in a.username.lower())]
         if len(partial) == 1:
             return partial[0]
         matches = partial
@@ -44,11 +49,13 @@ def resolve_account(snapshot: Snapshot, text: str) -> Account:
         listed = "; ".join(_describe(a) for a in matches[:8])
         more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
         raise LookupFailed(
-            f"{text!r} matches {len(matches)} accounts: {listed}{more}; give the accountId or email instead",
+            f"{text!r} matches {len(matches)} accounts: {listed}{more}; give the "
+            f"{'username, key' if any(a.username for a in matches) else 'accountId'} or email instead",
             tuple(a.account_id for a in matches),
         )
     names = {a.display_name: a for a in snapshot.accounts}
     close = difflib.get_close_matches(wanted, list(names), n=3, cutoff=0.6)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise LookupFailed(f"unknown account {text!r}: no accountId, email or display name matches.{hint}",
+    what = "key, username" if snapshot.site.deployment is Deployment.DATA_CENTER else "accountId"
+    raise LookupFailed(f"unknown account {text!r}: no {what}, email or display name matches.{hint}",
                        tuple(names[c].account_id for c in close))
