@@ -47,7 +47,8 @@ def _under(modules: set[str], roots: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == r or m.startswith(r + ".") for r in roots))
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["explain", "--help"], ["sync", "--help"], ["tui", "--help"]],
+@pytest.mark.parametrize("argv", [["--help"], ["explain", "--help"], ["sync", "--help"], ["tui", "--help"],
+                                  ["whatif", "--help"]],
                          ids=" ".join)
 def test_help_loads_no_core_adapter_or_front_end(tmp_path, argv):
     code, modules = _loaded(tmp_path, *argv)
@@ -64,6 +65,7 @@ OFFLINE = [
     ["audit", "--demo", "--all-profiles", "-a", "Backbone Sync"],
     ["profiles"],
     ["sites"],
+    ["whatif", "--demo", "--remove-grant", "Software Permission Scheme: BROWSE_PROJECTS -> group contractors"],
 ]
 
 

@@ -47,6 +47,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explorer.cli.site_commands",  # sync, verify
     "explorer.cli.supply_commands",  # supply (facts Data Center does not publish)
     "explorer.cli.review_commands",  # redact, reveal, diff, report
+    "explorer.cli.whatif_commands",  # whatif
 )
 """The modules that declare commands, in the order ``--help`` lists them."""
 

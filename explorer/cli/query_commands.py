@@ -11,6 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from explorer.cli import change_flags
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _scope(p, required=False)
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--no-fixes", action="store_true", help="skip the search for fixes")
+    change_flags.add_change_flags(p)
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("who-can", help="every account that has a permission in a project or on an issue",
@@ -108,19 +110,21 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from explorer.core.replay.fixes import explain
     from explorer.core.replay.resolve import resolve_account
 
-    snapshot = load_source(args)
+    snapshot, proposed = change_flags.under_changes(load_source(args), args)
     permission = catalogue.resolve_permission(args.permission)
     account = resolve_account(snapshot, args.account)
     if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
         raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
                         "give --project KEY or --issue KEY")
     result = explain(snapshot, account, permission, args.project, args.issue, with_fixes=not args.no_fixes)
+    preamble = change_flags.proposed_preamble(proposed, args.format)
     if args.format == "json":
-        _json(explanation_json(result, snapshot))
+        data = explanation_json(result, snapshot)
+        _json({**data, "whatIf": change_flags.outcomes_json(proposed)} if proposed else data)
     elif args.format == "markdown":
-        _out(explanation_markdown(result, snapshot))
+        _out(preamble + explanation_markdown(result, snapshot))
     else:
-        _out(explanation_text(result, snapshot))
+        _out(preamble + explanation_text(result, snapshot))
     return exit_code(result.verdict)
 
 

@@ -153,8 +153,9 @@ def _role(original: Snapshot, snap: Snapshot, change: Change) -> tuple[Snapshot,
         if change.account_id is not None:
             via = [g for g in actors.groups if change.account_id in ix.t.groups.get(g, ())]
             if via:
-                note += (f" by name; it is one through group{'s' if len(via) > 1 else ''} {', '.join(via)}: remove "
-                         "the group from the role, or the account from the group")
+                note = (f"already so: {who} is not a direct actor of role {role} in {project.key}, but is one "
+                        f"through group{'s' if len(via) > 1 else ''} {', '.join(via)}: remove the group from the "
+                        f"role, or {who} from the group")
         return _same(change, note, snap)
     note = ""
     if adding and change.account_id is not None:
@@ -171,6 +172,53 @@ def _membership(snap: Snapshot, group_name: str, account_id: str, *, member: boo
     return replace(snap, groups=_swap(snap.groups, group, replace(group, members=members)))
 
 
+def _ancestors(snap: Snapshot, group: str) -> list[str]:
+    """Groups that nest ``group``, directly or not (Data Center; known when nesting was supplied by hand)."""
+    parents: dict[str, list[str]] = {}
+    for g in snap.groups:
+        for child in g.subgroups:
+            parents.setdefault(child, []).append(g.name)
+    found: list[str] = []
+    todo = list(parents.get(group, ()))
+    while todo:
+        name = todo.pop()
+        if name not in found and name != group:
+            found.append(name)
+            todo += parents.get(name, ())
+    return found
+
+
+def _join(snap: Snapshot, group: str, account_id: str) -> tuple[Snapshot, list[str]]:
+    """Add an account to a group and, as Jira lists effective members, to every group nesting it."""
+    snap = _membership(snap, group, account_id, member=True)
+    also = []
+    for parent in _ancestors(snap, group):
+        if account_id not in next(g for g in snap.groups if g.name == parent).members:
+            snap = _membership(snap, parent, account_id, member=True)
+            also.append(parent)
+    return snap, also
+
+
+def _leave(snap: Snapshot, group: str, account_id: str) -> tuple[Snapshot, list[str]]:
+    """Take an account out of a group and out of the groups nesting it that it was in only through it."""
+    snap = _membership(snap, group, account_id, member=False)
+    also = []
+    for parent in _ancestors(snap, group):
+        by_name = {g.name: g for g in snap.groups}
+        other = [c for c in by_name[parent].subgroups if c in by_name and account_id in by_name[c].members]
+        if account_id in by_name[parent].members and not other:
+            snap = _membership(snap, parent, account_id, member=False)
+            also.append(parent)
+    return snap, also
+
+
+def _nesting_note(who: str, verb: str, groups: list[str]) -> str:
+    if not groups:
+        return ""
+    return (f"{who} also {verb} {', '.join(groups)}, which nest{'s' if len(groups) == 1 else ''} it (Data Center "
+            "lists effective members" + ("; this assumes no direct membership there)" if verb == "leaves" else ")"))
+
+
 def _truncated(snap: Snapshot, group: str) -> bool:
     fact = snap.fact_status(FactKind.GROUP_MEMBERS, group)
     return fact is not None and fact.status is not Status.COMPLETE
@@ -183,13 +231,15 @@ def _group(original: Snapshot, snap: Snapshot, change: Change) -> tuple[Snapshot
     if change.kind is Kind.ADD_TO_GROUP:
         if aid in members:
             return _same(change, f"already so: {who} is already a member of group {group}", snap)
-        return _done(change, _membership(snap, group, aid, member=True))
+        snap, also = _join(snap, group, aid)
+        return _done(change, snap, _nesting_note(who, "joins", also))
     if aid not in members:
         note = f"already so: {who} is not a member of group {group}"
         if _truncated(original, group):
             note += " (as far as the snapshot knows: the sync read only part of the member list)"
         return _same(change, note, snap)
-    return _done(change, _membership(snap, group, aid, member=False))
+    snap, also = _leave(snap, group, aid)
+    return _done(change, snap, _nesting_note(who, "leaves", also))
 
 
 # ---------------------------------------------------------------- accounts, products, projects
@@ -225,7 +275,9 @@ def _product(original: Snapshot, snap: Snapshot, change: Change) -> tuple[Snapsh
     if not leave:
         return _same(change, f"already so: {who} is in no group that gives {what}", snap)
     for group in leave:
-        snap = _membership(snap, group, aid, member=False)
+        if aid in next(g for g in snap.groups if g.name == group).members:
+            snap, also = _leave(snap, group, aid)
+            leave += [g for g in also if g not in leave]
     plural = "s" if len(leave) > 1 else ""
     return _done(change, snap, f"{who} leaves group{plural} {', '.join(leave)}, and with "
                                f"{'them' if plural else 'it'} everything else {'they give' if plural else 'it gives'}")

@@ -1,12 +1,17 @@
-"""The proposed changes a what-if question is made of: one kind per thing an admin can do, resolved to ids."""
+"""The proposed changes a what-if question is made of: one kind per thing an admin can do, resolved to ids.
+
+Light on purpose (standard library only at import): the command line builds its flags from it for ``--help``.
+"""
 
 from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from explorer.core.model import Holder
+if TYPE_CHECKING:
+    from explorer.core.model import Holder
 
 
 class Kind(str, Enum):

@@ -37,6 +37,7 @@ class Danger:
     places: tuple[str, ...] = ()
     permission: str | None = None
     profile_id: str | None = None
+    details: tuple[str, ...] = ()  # one line per lost requirement (service accounts)
 
 
 def _names(ix: SiteIndex, account_ids: list[str]) -> str:
@@ -152,12 +153,17 @@ def _losses(before: SiteIndex, after: SiteIndex, account: Account, profile: Prof
         needed_for.setdefault(label, [])
         if cell.column.feature.title not in needed_for[label]:
             needed_for[label].append(cell.column.feature.title)
-    out = []
-    for label, places in lost.items():
-        where = ", ".join(dict.fromkeys(places))
-        features = " and ".join(f"'{t}'" for t in needed_for[label])
-        summary = (f"{account.display_name}, the {profile.name} service account, loses {label} in {where}, "
-                   f"which the profile needs for {features}")
-        out.append(Danger("service_account", summary, (account.account_id,), tuple(dict.fromkeys(places)),
-                          profile_id=profile.id))
-    return out
+    if not lost:
+        return []
+    details = []
+    places: list[str] = []
+    for label, where in lost.items():
+        spots = [w for w in dict.fromkeys(where) if w != "the site"]
+        place = f" in {', '.join(spots)}" if spots else ""
+        details.append(f"{label}{place}, needed for {' and '.join(repr(t) for t in needed_for[label])}")
+        places += where
+    n = len(details)
+    summary = (f"{account.display_name}, the {profile.name} service account, loses {n} thing{'s' if n != 1 else ''} "
+               "its profile needs")
+    return [Danger("service_account", summary, (account.account_id,), tuple(dict.fromkeys(places)),
+                   profile_id=profile.id, details=tuple(details))]
