@@ -121,6 +121,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from explorer.jira.sync import SyncProgress
     from explorer.store.config import new_snapshot_path
+    from explorer.store.paths import check_replaceable, make_private_dirs
     from explorer.store.snapshot_file import write_snapshot
 
     _debug_logging(args.debug)
@@ -128,8 +129,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else new_snapshot_path(site)
     if output.is_dir():
         raise UserError(f"{output} is a directory: give a file name for the snapshot with -o")
+    check_replaceable(output)  # -o /dev/full or a FIFO: refused before the sync, not after it
     if args.output is None:
-        output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(output.parent)
     elif not output.parent.is_dir():
         raise UserError(f"cannot write {output}: the folder {output.parent} does not exist")
     progress = SyncProgress()

@@ -13,10 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 import tempfile
 from pathlib import Path
-
-import platformdirs
 
 from explorer.core.errors import UserError
 
@@ -26,12 +25,62 @@ REDACTION_KEY_FILE = "redaction.key"
 
 def config_dir() -> Path:
     override = os.environ.get("JIRA_PERMS_CONFIG_DIR")
-    return Path(override) if override else platformdirs.user_config_path(APP)
+    if override:
+        return Path(override)
+    import platformdirs  # only when no override: offline commands start faster without it
+
+    return platformdirs.user_config_path(APP)
 
 
 def data_dir() -> Path:
     override = os.environ.get("JIRA_PERMS_DATA_DIR")
-    return Path(override) if override else platformdirs.user_data_path(APP)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_data_path(APP)
+
+
+def make_private_dirs(folder: Path) -> Path:
+    """Create ``folder`` and any missing parents with mode 0700 (``mkdir(parents=True)`` makes parents 0755).
+
+    Folders that already exist keep their mode.  Raises OSError like ``mkdir``.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            part.mkdir(mode=0o700)
+            os.chmod(part, 0o700)  # mkdir's mode is masked by the umask; never wider than 0700 either way
+    return folder
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+
+
+def check_replaceable(path: Path, error: type[UserError] = UserError) -> None:
+    """Refuse an existing target that is not a regular file (or a symlink to one, which a write replaces).
+
+    Writing over ``/dev/full`` as root, or over a FIFO, would replace the device or the pipe with a regular
+    file; a dangling symlink counts as absent.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise error(f"cannot write {_show(path)}: {e.strerror or e}: check the path") from e
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise error(f"cannot write {_show(path)}: it is {kind}, not a regular file; give the name of a new or an "
+                "existing regular file (nothing was written)")
 
 
 def write_private(path: Path, payload: bytes, error: type[UserError] = UserError, *,
@@ -39,11 +88,13 @@ def write_private(path: Path, payload: bytes, error: type[UserError] = UserError
     """Write a file atomically with mode 0600: a temp file in the same folder, fsync, rename, fsync the folder.
 
     A failure raises ``error`` (one line naming the file); the previous file, if any, is left unchanged and
-    no temp file remains.
+    no temp file remains.  An existing target that is not a regular file is refused (:func:`check_replaceable`);
+    missing parent folders are created 0700 when ``make_parents``.
     """
+    check_replaceable(path, error)
     try:
         if make_parents:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise error(f"cannot write {_show(path)}: {e.strerror or e}: check that the folder exists and is "

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import gc
 import gzip
+import io
 import json
 import os
 import zlib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -28,7 +30,17 @@ DEMO_RESOURCE = "demo-site.jpsnap"
 DEMO_DC_RESOURCE = "demo-dc-site.jpsnap"
 """The bundled Data Center demo snapshot (built by ``scripts/build_demo_dc.py``)."""
 
+LIMIT_ENV = "JIRA_PERMS_MAX_SNAPSHOT_MB"
+DEFAULT_LIMIT = 1 << 30
+"""The most a snapshot may inflate to (1 GB; the 50,000-account benchmark site is 32 MB)."""
+MAX_RATIO = 100
+RATIO_FLOOR = 32 << 20
+"""Past this many decompressed bytes, a file may inflate at most :data:`MAX_RATIO` times its compressed size."""
+
 _GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_WBITS = 16 + zlib.MAX_WBITS  # gzip header and trailer, CRC and length checked
+_CHUNK = 1 << 20  # compressed bytes read at a time
+_STEP = 16 << 20  # decompressed bytes produced at a time
 _AGAIN = "re-run the sync or ask for the file again"
 _NOT_OURS = "is not a jira-perms snapshot (expected a gzip-compressed JSON file written by jira-perms)"
 
@@ -53,39 +65,114 @@ def write_snapshot(snap: Snapshot, path: str | os.PathLike[str]) -> Path:
     return write_private(target, encode_snapshot(snap), error=SnapshotError, make_parents=False)
 
 
-def read_snapshot(path: str | os.PathLike[str]) -> Snapshot:
-    """Read a snapshot file (any name); raises SnapshotError with one line."""
+def snapshot_limit() -> int | None:
+    """The decompressed-size cap set with ``JIRA_PERMS_MAX_SNAPSHOT_MB``, or None for the default guard."""
+    raw = os.environ.get(LIMIT_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0 or megabytes != megabytes or megabytes > 1 << 30:
+        raise SnapshotError(f"{LIMIT_ENV}={_show(raw[:40])} is not a positive number of megabytes: "
+                            f"unset it (default {DEFAULT_LIMIT >> 20} MB) or give one like 2048")
+    return int(megabytes * (1 << 20))
+
+
+def read_snapshot(path: str | os.PathLike[str], *, limit: int | None = None) -> Snapshot:
+    """Read a snapshot file (any name); raises SnapshotError with one line.
+
+    The file is decompressed as a stream and refused, without inflating the rest, once it passes the
+    decompressed-size limit (:func:`inflate`): ``limit`` bytes, else ``JIRA_PERMS_MAX_SNAPSHOT_MB``, else the
+    default guard against decompression bombs.
+    """
     p = Path(path)
     name = _show(p)
     if p.is_dir():
         raise SnapshotError(f"{name} is a directory, not a snapshot file: give the path of a {SUFFIX} file")
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as handle:
+            text = inflate(handle.read, name, limit)
     except FileNotFoundError:
         raise SnapshotError(f"{name} does not exist: check the path") from None
     except PermissionError:
         raise SnapshotError(f"{name} cannot be read (permission denied): check the file's owner and mode") from None
     except OSError as e:
         raise SnapshotError(f"{name} cannot be read ({e.strerror or e}): check the path") from None
-    snapshot = decode_snapshot(raw, name)
+    snapshot = _decode_document(text, name)
     # A loaded snapshot lives as long as the process: keep the cyclic garbage collector from
     # rescanning its (on large sites, millions of) objects at every full collection.
     gc.freeze()
     return snapshot
 
 
-def decode_snapshot(raw: bytes, name: str) -> Snapshot:
+def decode_snapshot(raw: bytes, name: str, *, limit: int | None = None) -> Snapshot:
     """Parse a snapshot file's bytes; ``name`` says which file in the error line."""
-    if not raw:
+    return _decode_document(inflate(io.BytesIO(raw).read, name, limit), name)
+
+
+def inflate(read: Callable[[int], bytes], name: str, limit: int | None = None) -> bytearray:
+    """The gzip stream from ``read`` decompressed, in bounded steps, or a one-line SnapshotError.
+
+    With ``limit`` (or ``JIRA_PERMS_MAX_SNAPSHOT_MB``) the output may not pass that many bytes.  Without, it may
+    not pass :data:`DEFAULT_LIMIT`, nor :data:`MAX_RATIO` times the compressed bytes read once past
+    :data:`RATIO_FLOOR`: real snapshots inflate 3 to 10 times, a decompression bomb about 1,000 times, so a
+    bomb is refused after a few tens of megabytes whatever it would grow to.  Memory stays under the limit
+    plus one step; a file with several gzip members (``cat a.gz b.gz``) is read whole, as gzip does.
+    """
+    explicit = limit if limit is not None else snapshot_limit()
+    cap = explicit if explicit is not None else DEFAULT_LIMIT
+    data = read(_CHUNK)
+    if not data:
         raise SnapshotError(f"{name} is empty: {_AGAIN}")
-    if raw[:2] != _GZIP_MAGIC:
+    if data[:2] != _GZIP_MAGIC:
         raise SnapshotError(f"{name} {_NOT_OURS}")
+    consumed = len(data)
+    out = bytearray()
+    member = zlib.decompressobj(_GZIP_WBITS)
     try:
-        text = gzip.decompress(raw)
-    except EOFError:
-        raise SnapshotError(f"{name} is truncated (the compressed data ends early): {_AGAIN}") from None
-    except (OSError, zlib.error) as e:
+        while True:
+            room = cap - len(out)
+            if explicit is None:
+                room = min(room, max(RATIO_FLOOR, MAX_RATIO * consumed) - len(out))
+            out += member.decompress(data, min(_STEP, room + 1))
+            if len(out) > cap or (explicit is None and len(out) > max(RATIO_FLOOR, MAX_RATIO * consumed)):
+                raise SnapshotError(_too_big(name, len(out), consumed, cap, explicit is not None))
+            if member.unconsumed_tail:
+                data = member.unconsumed_tail
+                continue
+            if member.eof:
+                data = member.unused_data.lstrip(b"\0")  # gzip allows zero padding after a member
+                while not data:
+                    more = read(_CHUNK)
+                    if not more:
+                        return out
+                    consumed += len(more)
+                    data = more.lstrip(b"\0")
+                member = zlib.decompressobj(_GZIP_WBITS)  # another member follows
+                continue
+            data = read(_CHUNK)
+            consumed += len(data)
+            if not data:
+                raise SnapshotError(f"{name} is truncated (the compressed data ends early): {_AGAIN}")
+            if consumed > cap:
+                raise SnapshotError(_too_big(name, len(out), consumed, cap, explicit is not None))
+    except zlib.error as e:
         raise SnapshotError(f"{name} is damaged (bad gzip data: {_show(str(e))}): {_AGAIN}") from None
+
+
+def _too_big(name: str, inflated: int, consumed: int, cap: int, explicit: bool) -> str:
+    if explicit or inflated > cap or consumed > cap:
+        return (f"{name} inflates to more than {cap >> 20} MB, the limit for a snapshot: if you trust the file, "
+                f"raise it with {LIMIT_ENV} (nothing was loaded)")
+    return (f"{name} inflates to more than {MAX_RATIO} times its compressed size (a decompression bomb, not a "
+            f"snapshot written by jira-perms): refused after {inflated >> 20} MB; if you trust the file, set "
+            f"{LIMIT_ENV} to the size it may reach")
+
+
+def _decode_document(text: bytes | bytearray, name: str) -> Snapshot:
+    """The snapshot in a decompressed document, or a one-line SnapshotError naming the file."""
     try:
         data = json.loads(text)
     except UnicodeDecodeError:

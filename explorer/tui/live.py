@@ -42,6 +42,7 @@ async def run_sync(site, progress, *, now=None):
     from explorer.jira.sync import sync_site
     from explorer.store.config import new_snapshot_path
     from explorer.store.credentials import find_token
+    from explorer.store.paths import make_private_dirs
     from explorer.store.snapshot_file import write_snapshot
 
     progress.say("looking up the API token")
@@ -50,7 +51,7 @@ async def run_sync(site, progress, *, now=None):
     async with JiraClient(site.url, site.email, found.token) as client:
         snapshot = await sync_site(client, progress=progress, now=now)
     path = new_snapshot_path(site.url)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(path.parent)
     await asyncio.to_thread(write_snapshot, snapshot, path)
     return snapshot, path
 
