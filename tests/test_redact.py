@@ -50,13 +50,15 @@ def assert_same_verdicts(original: Snapshot, key: bytes = KEY, **options) -> Non
             assert _shape(evaluate(original, account.account_id, perm.key)) == \
                 _shape(evaluate(copy, other, perm.key)), (account.account_id, perm.key)
         for project in original.projects:
+            key = result.project_key(project.key)
             for perm in PROJECT_PERMISSIONS:
                 assert _shape(evaluate(original, account.account_id, perm.key, project.key)) == \
-                    _shape(evaluate(copy, other, perm.key, project.key)), (account.account_id, perm.key, project.key)
+                    _shape(evaluate(copy, other, perm.key, key)), (account.account_id, perm.key, project.key)
         for issue in original.issues:
+            key = result.issue_key(issue.key)
             for perm in PROJECT_PERMISSIONS:
                 assert _shape(evaluate(original, account.account_id, perm.key, None, issue.key)) == \
-                    _shape(evaluate(copy, other, perm.key, None, issue.key)), (account.account_id, perm.key, issue.key)
+                    _shape(evaluate(copy, other, perm.key, None, key)), (account.account_id, perm.key, issue.key)
 
 
 @SETTINGS
@@ -155,7 +157,7 @@ def test_the_same_person_gets_the_same_pseudonym_everywhere():
     result = redact(demo, KEY)
     copy = result.snapshot
     lead = next(p for p in demo.projects if p.key == "ENG").lead
-    assert next(p for p in copy.projects if p.key == "ENG").lead == result.account_id(lead)
+    assert next(p for p in copy.projects if p.key == result.project_key("ENG")).lead == result.account_id(lead)
     assert result.account_id(lead) in {a.account_id for a in copy.accounts}
     assert copy.provenance.taken_by == result.account_id(demo.provenance.taken_by)
     members = {m for g in copy.groups for m in g.members}
@@ -199,9 +201,10 @@ def test_the_mapping_reverses_every_pseudonym():
     back = mapping_from_document(doc)
     alice = demo.accounts[0]
     shown = result.snapshot.accounts[0]
-    line = f"{shown.display_name} <{shown.email}> ({shown.account_id}) lacks Browse in Project ENG"
+    eng = result.project_key("ENG")
+    line = f"{shown.display_name} <{shown.email}> ({shown.account_id}) lacks Browse in Project {eng} ({eng}-2)"
     assert reveal(line, back) == (f"{alice.display_name} <{alice.email}> ({alice.account_id}) lacks Browse in "
-                                  "Engineering Platform")
+                                  "Engineering Platform (ENG-2)")
     assert back[result.snapshot.site.url] == demo.site.url
     assert doc["keyFingerprint"] == result.key_fingerprint and len(result.key_fingerprint) == 16
 
@@ -216,9 +219,9 @@ def test_a_bad_mapping_is_one_line(doc):
 
 def test_names_collide_apart():
     """Two groups whose pseudonyms collide still get distinct names (structure depends on it)."""
-    from explorer.core.review.redact import _Namer
+    from explorer.core.review.redact import Namer
 
-    namer = _Namer(Pseudonymizer(KEY))
+    namer = Namer()
     first = namer.name("group", "a", lambda _: "group-same")
     second = namer.name("group", "b", lambda _: "group-same")
     assert first == "group-same" and second == "group-same~2"

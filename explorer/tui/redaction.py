@@ -31,7 +31,9 @@ class Redaction:
 
 
 def redact_snapshot(snapshot: Snapshot, key: bytes) -> Redaction:
-    red = redact(snapshot, key)
+    # On screen, project and issue keys stay: the engineer navigates by them, and questions keep their keys
+    # when redaction is turned on or off.  Files written with `jira-perms redact` hide the keys too.
+    red = redact(snapshot, key, keep_keys=True)
     ids = dict(red.account_ids)
     return Redaction(red.snapshot, ids, {v: k for k, v in ids.items()}, snapshot)
 

@@ -27,6 +27,8 @@ _ANIMALS = (
     "Trout", "Viper", "Walrus", "Wolf", "Wren", "Yak",
 )
 
+_KEY_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
 
 class Pseudonymizer:
     """Maps originals to pseudonyms with an HMAC key.
@@ -77,6 +79,16 @@ class Pseudonymizer:
         """A site URL: ``https://amber-falcon-3f9a.redacted.invalid``."""
         adjective, animal, tag = self._words("site", url.rstrip("/").lower())
         return f"https://{adjective.lower()}-{animal.lower()}-{tag}.redacted.invalid"
+
+    def label(self, what: str, original: str) -> str:
+        """A site-defined name (role, status, workflow, scheme, ...): ``Role Amber Falcon 3f9a``."""
+        adjective, animal, tag = self._words(what.lower(), original.strip().lower())
+        return f"{what} {adjective} {animal} {tag}"
+
+    def project_key(self, original: str) -> str:
+        """A project key, still shaped like one (so issue keys read ``QZKRT-12``): ``Q`` and four letters."""
+        d = self._digest("projectKey", original.upper())
+        return "Q" + "".join(_KEY_LETTERS[b % len(_KEY_LETTERS)] for b in d[:4])
 
     def opaque(self, kind: str, original: str) -> str:
         """An opaque id (group ids and the like): ``g-3f9a1c2b4d5e``."""
