@@ -30,7 +30,7 @@ from explorer.core.render.diff import diff_json, diff_text
 from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
-from explorer.core.review.diff import Effect, _drop_issue_echoes, diff_snapshots
+from explorer.core.review.diff import Effect, diff_snapshots, drop_issue_echoes
 from explorer.store.snapshot_file import load_demo
 from tests import site_builder as sb
 from tests.strategies import PERMISSION_KEYS, World, holders, snapshots
@@ -271,7 +271,7 @@ def brute_force(old: Snapshot, new: Snapshot) -> set[tuple]:
                 if a is not b:
                     out.append(Effect(aid, "", perm.key, issue.project_key, issue.key, a, b))
     return {(e.account_id, e.permission, e.project_key, e.issue_key, e.before, e.after)
-            for e in _drop_issue_echoes(out)}
+            for e in drop_issue_echoes(out)}
 
 
 @SETTINGS
@@ -300,3 +300,34 @@ def test_group_ids_resolve_in_each_snapshot():
     new = replace(old, groups=groups)
     diff = diff_snapshots(old, new)
     assert any(c.area == "group" and c.action == "added" and c.subject == "developers" for c in diff.changes)
+
+
+# ---------------------------------------------------------------- cautions (issue 11 paper cut)
+
+
+def test_a_diff_of_two_sites_or_in_reverse_order_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    from explorer.store.snapshot_file import load_demo, write_snapshot
+
+    demo = load_demo()
+    other = replace(demo, site=replace(demo.site, url="https://other-company.atlassian.net"))
+    later = replace(demo, provenance=replace(demo.provenance, taken_at="2026-12-01T10:00:00Z"))
+    assert diff_snapshots(demo, demo).cautions == ()
+    assert "different sites" in diff_snapshots(demo, other).cautions[0]
+    backwards = diff_snapshots(later, demo).cautions
+    assert len(backwards) == 1 and "OLD was taken after NEW" in backwards[0]
+    assert diff_snapshots(demo, later).cautions == ()
+    a, b = tmp_path / "a.jpsnap", tmp_path / "b.jpsnap"
+    write_snapshot(later, a)
+    write_snapshot(other, b)
+    run = subprocess.run([sys.executable, "-m", "explorer", "diff", str(a), str(b)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "⚠ The snapshots are of different sites" in run.stdout and "⚠ OLD was taken after NEW" in run.stdout
+    assert run.stderr.count("jira-perms: warning:") == 2
+    run = subprocess.run([sys.executable, "-m", "explorer", "diff", str(a), str(b), "--format", "json"],
+                         capture_output=True, text=True)
+    import json
+
+    assert len(json.loads(run.stdout)["cautions"]) == 2

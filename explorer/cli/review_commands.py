@@ -185,6 +185,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
             except LookupFailed as error:
                 raise UserError(f"{error} (looked in both snapshots)") from None
     diff = diff_snapshots(old, new, account=account)
+    for caution in diff.cautions:  # on stderr too, so a script reading JSON or a redirected report is told
+        print(f"jira-perms: warning: {caution}", file=sys.stderr)
     if args.format == "json":
         _out(json.dumps(diff_json(diff), indent=2, ensure_ascii=False) + "\n")
     else:

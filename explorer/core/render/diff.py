@@ -89,6 +89,10 @@ def diff_text(diff: SnapshotDiff, *, markdown: bool = False) -> str:
     out.append("")
     out.append(f"Old snapshot taken {_when(diff.old_taken_at)}; new snapshot taken {_when(diff.new_taken_at)}.")
     out.append("")
+    for caution in diff.cautions:
+        out.append(f"> ⚠ {esc(caution)}" if markdown else f"⚠ {caution}")
+    if diff.cautions:
+        out.append("")
     widening_changes, widening_effects = diff.widening_changes, diff.widening_effects
     if widening_changes or widening_effects:
         folded = [(name, kind, label) for name, _, rows in effect_lines(widening_effects) for kind, label in rows]
@@ -147,6 +151,7 @@ def diff_json(diff: SnapshotDiff) -> dict[str, Any]:
         "new": {"site": diff.new_site, "takenAt": diff.new_taken_at},
         "account": None if diff.account is None else account_json(diff.account),
         "changedInEffect": diff.changed_in_effect,
+        "cautions": list(diff.cautions),
         "widening": {
             "changes": [c.summary for c in diff.widening_changes],
             "effects": [_effect_json(e) for e in diff.widening_effects],
