@@ -6,8 +6,8 @@ from __future__ import annotations
 import weakref
 
 from explorer.core.model import Snapshot
-from explorer.core.replay import bulk
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.site_sets import prepare
 
 _CACHE: weakref.WeakKeyDictionary[Snapshot, SiteIndex] = weakref.WeakKeyDictionary()
 
@@ -17,7 +17,7 @@ def index_for(snapshot: Snapshot) -> SiteIndex:
     index = _CACHE.get(snapshot)
     if index is None:
         index = SiteIndex(snapshot)
-        bulk.prepare(index)
+        prepare(index)
         _CACHE[snapshot] = index
     return index
 

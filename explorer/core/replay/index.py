@@ -3,8 +3,8 @@
 The evaluator never scans the snapshot: it asks a :class:`SiteIndex`, whose
 answers are three-valued (True, False, or None when a fact is missing) and carry
 the missing :class:`Fact` so explanations can name it.  A :class:`Patch` layers
-hypothetical changes (join a group, join a role, add a grant, ...) on an index
-without copying it; the fix finder uses that to test candidate fixes.
+hypothetical changes (:mod:`~explorer.core.replay.patch`) on an index without
+copying it; the fix finder uses that to test candidate fixes.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from explorer.core.model import (
     Status,
     WorkflowStatus,
 )
+from explorer.core.replay.patch import EMPTY_PATCH, Patch
 
 Tri = bool | None
 
@@ -55,43 +56,6 @@ def kleene_and(values: Iterable[Tri]) -> Tri:
     return None if unknown else True
 
 
-@dataclass(frozen=True, slots=True)
-class Patch:
-    """Hypothetical changes to a site, applied on top of an index."""
-
-    groups: frozenset[tuple[str, str]] = frozenset()  # (accountId, group name)
-    roles: frozenset[tuple[str, str, str]] = frozenset()  # (accountId, project key, role id)
-    grants: tuple[tuple[str, Grant], ...] = ()  # (scheme id, grant)
-    reactivated: frozenset[str] = frozenset()
-    security_levels: tuple[tuple[str, str | None], ...] = ()  # (issue key, level id or None)
-    assignees: tuple[tuple[str, str], ...] = ()  # (issue key, accountId)
-    reporters: tuple[tuple[str, str], ...] = ()
-    restored_projects: frozenset[str] = frozenset()
-    restored_issues: frozenset[str] = frozenset()
-    removed_properties: frozenset[tuple[str, str, str]] = frozenset()  # (workflow, status id, key)
-
-    def __bool__(self) -> bool:
-        return any(
-            (self.groups, self.roles, self.grants, self.reactivated, self.security_levels, self.assignees,
-             self.reporters, self.restored_projects, self.restored_issues, self.removed_properties)
-        )
-
-    def merge(self, other: Patch) -> Patch:
-        return Patch(
-            self.groups | other.groups,
-            self.roles | other.roles,
-            self.grants + other.grants,
-            self.reactivated | other.reactivated,
-            self.security_levels + other.security_levels,
-            self.assignees + other.assignees,
-            self.reporters + other.reporters,
-            self.restored_projects | other.restored_projects,
-            self.restored_issues | other.restored_issues,
-            self.removed_properties | other.removed_properties,
-        )
-
-
-EMPTY_PATCH = Patch()
 
 
 @dataclass(slots=True)
@@ -119,7 +83,7 @@ class _Tables:
     issues: dict[str, Issue] = field(default_factory=dict)
     global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
     account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
-    bulk_sets: object = None  # explorer.core.replay.bulk's shared sets, built on first use
+    bulk_sets: object = None  # explorer.core.replay.site_sets.SiteSets, built on first use
 
 
 def _build(snap: Snapshot) -> _Tables:

@@ -53,3 +53,8 @@ def property_type(key: str) -> str | None:
     if tail.startswith("sd.customer.portal.only"):
         return "sd.customer.portal.only"
     return parts[1]
+
+
+def team_path(project: Project) -> bool:
+    """A team-managed project without a permission scheme: its roles decide (rules section 11)."""
+    return project.team_managed and project.permission_scheme_id is None

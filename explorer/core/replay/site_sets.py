@@ -1,0 +1,126 @@
+"""The account sets of one site that every set question shares, computed once per index.
+
+Accounts by state, and as three-valued sets (:class:`~explorer.core.replay.triset.TriSet`)
+over every account: the members of each group, the actors of each project role
+(directly and through groups), the holders of each product and of each global
+permission.  They are built on first use and kept on the index's tables
+(``bulk_sets``), so every who-can, matrix and diff on the same snapshot reuses them.
+They hold for the snapshot as it is: an index with a :class:`~explorer.core.replay.patch.Patch`
+raises :class:`~explorer.core.replay.triset.Unsupported` (per-account evaluation then).
+"""
+
+from __future__ import annotations
+
+from explorer.core.model import ANONYMOUS_ID, AccountType, FactKind, Project
+from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.triset import EMPTY, TriSet, Unsupported, or_sets
+
+
+class SiteSets:
+    """Patch-free, universe-independent sets of one index, computed on first use."""
+
+    def __init__(self, ix: SiteIndex):
+        self.ix = ix
+        t = ix.t
+        self.accounts = frozenset(t.accounts)
+        self.active = frozenset(a for a, acc in t.accounts.items() if acc.active)
+        self.active_or_anonymous = self.active | {ANONYMOUS_ID}
+        self.everyone = self.accounts | {ANONYMOUS_ID}
+        self.order = {ANONYMOUS_ID: -1} | {a: i for i, a in enumerate(t.accounts)}
+        self.customers = frozenset(a for a, acc in t.accounts.items() if acc.account_type is AccountType.CUSTOMER)
+        self.logged_in = self.accounts - self.customers
+        self.groups: dict[str, TriSet] = {}
+        self.roles: dict[tuple[str, str], TriSet] = {}
+        self.products: dict[str | None, TriSet] = {}
+        self.globals: dict[str, TriSet] = {}
+
+    def group(self, name: str) -> TriSet:
+        """The members of a group (unknown for every account where the list is cut short or missing)."""
+        cached = self.groups.get(name)
+        if cached is None:
+            ix = self.ix
+            members = ix.t.groups.get(name)
+            if members is None:
+                cached = TriSet(EMPTY, EMPTY if ix.recorded_complete(FactKind.GROUPS) else self.accounts)
+            elif ix.gap(FactKind.GROUP_MEMBERS, name) is not None:
+                cached = TriSet(members, self.accounts - members)
+            else:
+                cached = TriSet(members, EMPTY)
+            self.groups[name] = cached
+        return cached
+
+    def role(self, project: Project, role_id: str) -> TriSet:
+        """The actors of a project role, directly and through its groups."""
+        key = (project.key, role_id)
+        cached = self.roles.get(key)
+        if cached is None:
+            ix = self.ix
+            true = set(ix.t.role_users.get(key, ()))
+            unknown: set[str] = set()
+            for group in ix.t.role_groups.get(key, ()):
+                g = self.group(group)
+                true |= g.true
+                unknown |= g.unknown
+            if ix.gap(FactKind.PROJECT_ROLES, project.key) is not None:
+                unknown = set(self.accounts)
+            cached = TriSet(frozenset(true), frozenset(unknown - true))
+            self.roles[key] = cached
+        return cached
+
+    def product(self, product: str | None) -> TriSet:
+        """The accounts with access to a product (any Jira product when None)."""
+        cached = self.products.get(product)
+        if cached is None:
+            ix = self.ix
+            if not ix.t.app_roles:
+                cached = TriSet(EMPTY, self.accounts)
+            else:
+                keys = [product] if product is not None else sorted(ix.t.app_roles)
+                combined = or_sets([self.group(g) for key in keys for g in ix.t.app_roles.get(key, ())])
+                if ix.gap(FactKind.APPLICATION_ROLES) is not None:
+                    combined = TriSet(combined.true, self.accounts - combined.true)
+                cached = combined
+            self.products[product] = cached
+        return cached
+
+    def global_permission(self, permission: str) -> TriSet:
+        """The holders of a global permission (the anonymous visitor included)."""
+        cached = self.globals.get(permission)
+        if cached is None:
+            ix = self.ix
+            groups = ix.t.global_groups.get(permission, ())
+            complete = ix.recorded_complete(FactKind.GLOBAL_PERMISSIONS)
+            if None in groups:
+                cached = TriSet(self.accounts | {ANONYMOUS_ID}, EMPTY)
+            else:
+                via_groups = or_sets([self.group(g) for g in groups if g is not None])
+                true = set(via_groups.true)
+                known = ix.t.account_globals
+                true |= {a for a, perms in known.items() if permission in perms}
+                if complete:
+                    unknown: set[str] = set(via_groups.unknown)
+                else:
+                    unknown = set(self.accounts)
+                unknown -= true
+                unknown -= set(known)  # a known answer for an account is final
+                cached = TriSet(frozenset(true), frozenset(unknown))
+                if not complete:
+                    cached = TriSet(cached.true, cached.unknown | {ANONYMOUS_ID})
+            self.globals[permission] = cached
+        return cached
+
+
+def site_sets(ix: SiteIndex) -> SiteSets:
+    """The shared sets of an index (built on first use)."""
+    if ix.patch:
+        raise Unsupported("hypothetical changes are evaluated per account")
+    if ix.t.bulk_sets is None:
+        ix.t.bulk_sets = SiteSets(ix)
+    return ix.t.bulk_sets
+
+
+def prepare(ix: SiteIndex) -> None:
+    """Build, at load, the sets every set question needs: accounts by state and product holders."""
+    sets = site_sets(ix)
+    for product in (None, *ix.t.app_roles):
+        sets.product(product)
