@@ -11,8 +11,10 @@ determine" when the verdict depends on it (decision 10).
 
 from __future__ import annotations
 
+import re
+
 from explorer.core.errors import LookupFailed
-from explorer.core.model import Account, FactKind, Issue, Project, Snapshot, Status
+from explorer.core.model import Account, Deployment, FactKind, Issue, Project, Snapshot, Status
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.checks import GLOBAL_CHECKS, PROJECT_CHECKS, Outcome, Question
@@ -54,6 +56,8 @@ def evaluate_in(
 
 # ---------------------------------------------------------------- resolution
 
+_ISSUE_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*-[0-9]+")
+
 
 def resolve_account_id(ix: SiteIndex, account: Account | str) -> Account:
     if isinstance(account, Account):
@@ -66,16 +70,27 @@ def resolve_account_id(ix: SiteIndex, account: Account | str) -> Account:
 
 def resolve_permission_key(ix: SiteIndex, permission: str) -> str:
     if catalogue.is_project_permission(permission) or catalogue.is_global_permission(permission):
-        return permission
-    if any(permission in grants for grants in ix.t.grants.values()):
+        key = permission
+    elif any(permission in grants for grants in ix.t.grants.values()):
         return permission  # an app-defined permission the site's schemes use
-    return catalogue.resolve_permission(permission)
+    else:
+        key = catalogue.resolve_permission(permission)
+    meta = catalogue.GLOBAL_BY_KEY.get(key)
+    if meta is not None and not meta.cloud and ix.snapshot.site.deployment is Deployment.CLOUD:
+        raise LookupFailed(f"{meta.name} ({key}) is a Data Center permission: Jira Cloud has no such permission, so "
+                           f"this Cloud site cannot grant it; on Cloud, ask about Administer Jira (ADMINISTER)")
+    return key
 
 
 def resolve_scope(ix: SiteIndex, project: str | None, issue: str | None) -> tuple[Project, Issue | None]:
     iss: Issue | None = None
     if issue is not None:
         iss = ix.issue(issue.upper()) or ix.issue(issue)
+        if iss is None and not _ISSUE_KEY.fullmatch(issue.strip()):
+            as_project = ix.project(issue.strip().upper())
+            hint = (f"; {as_project.key} is a project: give --project {as_project.key}" if as_project
+                    else "; issue keys look like ENG-123")
+            raise LookupFailed(f"{issue!r} is not an issue key{hint}")
         if iss is None:
             fact = ix.t.facts.get((FactKind.ISSUE, issue.upper()))
             why = ""

@@ -9,9 +9,12 @@ from explorer.core.model import ANONYMOUS, ANONYMOUS_ID, Account, Deployment, Sn
 
 
 def _describe(account: Account) -> str:
-    extra = account.username or account.email or account.account_id
-    state = "" if account.active else ", deactivated"
-    return f"{account.display_name} <{extra}{state}>"
+    """An account as a candidate in a message: its name, username or email, and its id (what tells it apart)."""
+    handle = account.username or account.email
+    shown = f"{handle}, " if handle else ""
+    id_word = "key" if account.username else "accountId"
+    state = ", deactivated" if not account.active else ""
+    return f"{account.display_name} <{shown}{id_word} {account.account_id}{state}>"
 
 
 def resolve_account(snapshot: Snapshot, text: str) -> Account:
@@ -22,6 +25,8 @@ def resolve_account(snapshot: Snapshot, text: str) -> Account:
     account or several match, listing the candidates.
     """
     wanted = text.strip()
+    if not wanted:
+        raise LookupFailed("the account name is empty: give an accountId, an email or a display name")
     if wanted.lower() in (ANONYMOUS_ID, "anonymous user", "logged-out", "(anonymous)"):
         return ANONYMOUS
     for account in snapshot.accounts:
@@ -48,9 +53,12 @@ def resolve_account(snapshot: Snapshot, text: str) -> Account:
     if matches:
         listed = "; ".join(_describe(a) for a in matches[:8])
         more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+        ids = "username, key" if any(a.username for a in matches) else "accountId"
+        # Emails that differ only in case cannot tell the candidates apart: only the ids can.
+        emails = [a.email.lower() for a in matches if a.email]
+        instead = ids.replace(", ", " or ") if len(set(emails)) < len(emails) else f"{ids} or email"
         raise LookupFailed(
-            f"{text!r} matches {len(matches)} accounts: {listed}{more}; give the "
-            f"{'username, key' if any(a.username for a in matches) else 'accountId'} or email instead",
+            f"{text!r} matches {len(matches)} accounts: {listed}{more}; give the {instead} instead",
             tuple(a.account_id for a in matches),
         )
     names = {a.display_name: a for a in snapshot.accounts}
