@@ -9,8 +9,9 @@ import pytest
 from explorer.core.errors import LookupFailed
 from explorer.core.model import Deployment, Site
 from explorer.core.replay.cache import index_for
-from explorer.core.replay.evaluator import evaluate, resolve_permission_key, resolve_scope
+from explorer.core.replay.evaluator import evaluate, resolve_scope
 from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.queries import who_can
 from explorer.core.replay.resolve import resolve_account
 from explorer.store.snapshot_file import load_demo, write_snapshot
 from tests.test_cli import assert_one_line_error, run
@@ -64,11 +65,14 @@ def test_something_that_is_no_key_at_all_shows_the_shape_of_one(demo):
 
 
 def test_a_data_center_permission_on_a_cloud_site_says_data_center_only(demo):
-    with pytest.raises(LookupFailed, match="Data Center permission") as failure:
-        resolve_permission_key(index_for(demo), "SYSTEM_ADMIN")
-    assert "group" not in str(failure.value)
+    admin = demo.accounts[0]  # a Jira admin of the demo: still no System Administrators on Cloud
+    result = evaluate(demo, admin, "SYSTEM_ADMIN")
+    assert result.verdict is Verdict.DENIED
+    assert "Data Center permission" in result.headline and "Cloud" in result.headline
+    assert not any("group" in check.summary for check in result.checks)
+    assert who_can(demo, "SYSTEM_ADMIN").allowed == ()
     dc = replace(demo, site=Site(demo.site.url, Deployment.DATA_CENTER))
-    assert evaluate(dc, demo.accounts[0], "SYSTEM_ADMIN").verdict in set(Verdict)
+    assert not any("Data Center permission" in c.summary for c in evaluate(dc, admin, "SYSTEM_ADMIN").checks)
 
 
 def test_each_paper_cut_is_one_line_with_exit_2(tmp_path):
@@ -76,7 +80,8 @@ def test_each_paper_cut_is_one_line_with_exit_2(tmp_path):
     assert_one_line_error(run(*explain, "-a", "  ", "--project", "ENG"), "account name is empty")
     assert_one_line_error(run(*explain, "-a", "Backbone Sync", "--issue", "ENG"), "not an issue key",
                           "--project ENG")
-    assert_one_line_error(run("explain", "--demo", "-a", "Backbone Sync", "-p", "SYSTEM_ADMIN"), "Data Center")
+    dc_only = run("explain", "--demo", "-a", "Alice Admin", "-p", "SYSTEM_ADMIN")
+    assert dc_only.returncode == 1 and "Data Center permission" in dc_only.stdout, dc_only
     demo = load_demo()
     twins = replace(demo, accounts=(replace(demo.accounts[0], email="Twin@acme.example"),
                                     replace(demo.accounts[1], email="twin@acme.example"), *demo.accounts[2:]))

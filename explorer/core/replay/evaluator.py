@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from explorer.core.errors import LookupFailed
-from explorer.core.model import Account, Deployment, FactKind, Issue, Project, Snapshot, Status
+from explorer.core.model import Account, FactKind, Issue, Project, Snapshot, Status
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.checks import GLOBAL_CHECKS, PROJECT_CHECKS, Outcome, Question
@@ -70,16 +70,10 @@ def resolve_account_id(ix: SiteIndex, account: Account | str) -> Account:
 
 def resolve_permission_key(ix: SiteIndex, permission: str) -> str:
     if catalogue.is_project_permission(permission) or catalogue.is_global_permission(permission):
-        key = permission
-    elif any(permission in grants for grants in ix.t.grants.values()):
+        return permission
+    if any(permission in grants for grants in ix.t.grants.values()):
         return permission  # an app-defined permission the site's schemes use
-    else:
-        key = catalogue.resolve_permission(permission)
-    meta = catalogue.GLOBAL_BY_KEY.get(key)
-    if meta is not None and not meta.cloud and ix.snapshot.site.deployment is Deployment.CLOUD:
-        raise LookupFailed(f"{meta.name} ({key}) is a Data Center permission: Jira Cloud has no such permission, so "
-                           f"this Cloud site cannot grant it; on Cloud, ask about Administer Jira (ADMINISTER)")
-    return key
+    return catalogue.resolve_permission(permission)
 
 
 def resolve_scope(ix: SiteIndex, project: str | None, issue: str | None) -> tuple[Project, Issue | None]:
@@ -118,10 +112,8 @@ def _evaluate(ix: SiteIndex, account: Account, permission: str, project: Project
               issue: Issue | None) -> Explanation:
     """Walk the checks in order, AND their outcomes (Kleene), mark the deciding ones, and say it in a headline."""
     q = Question(ix, account, permission, project, issue)
-    if project is None:
-        outcomes = [check.explain(q) for check in GLOBAL_CHECKS]
-    else:
-        outcomes = [check.explain(q) for check in PROJECT_CHECKS if check.applies(q)]
+    order = GLOBAL_CHECKS if project is None else PROJECT_CHECKS
+    outcomes = [check.explain(q) for check in order if check.applies(q)]
     verdict = _verdict(kleene_and([o.result for o in outcomes]))
     checks = _mark(verdict, outcomes)
     if project is None:

@@ -12,6 +12,7 @@ from explorer.core.replay.checks.account import ACCOUNT_ACTIVE, GLOBAL_ACCOUNT_A
 from explorer.core.replay.checks.archived import ARCHIVED
 from explorer.core.replay.checks.base import JiraCheck, Outcome, Question, SetQuestion
 from explorer.core.replay.checks.browse import BROWSE_REQUIRED
+from explorer.core.replay.checks.deployment import DATA_CENTER_ONLY
 from explorer.core.replay.checks.editable import EDITABLE
 from explorer.core.replay.checks.global_permission import GLOBAL_GRANT
 from explorer.core.replay.checks.issue_security import ISSUE_SECURITY
@@ -35,6 +36,6 @@ PROJECT_CHECKS: tuple[JiraCheck, ...] = (
     EDITABLE,  # G: jira.issue.editable
 )
 
-GLOBAL_CHECKS: tuple[JiraCheck, ...] = (GLOBAL_ACCOUNT_ACTIVE, GLOBAL_GRANT)
+GLOBAL_CHECKS: tuple[JiraCheck, ...] = (GLOBAL_ACCOUNT_ACTIVE, DATA_CENTER_ONLY, GLOBAL_GRANT)
 
 __all__ = ["GLOBAL_CHECKS", "PROJECT_CHECKS", "JiraCheck", "Outcome", "Question", "SetQuestion"]

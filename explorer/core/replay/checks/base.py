@@ -48,10 +48,11 @@ class Question:
 class SetQuestion:
     """Every account of a scope asked about one permission (the set side)."""
 
-    __slots__ = ("scope", "permission", "meta", "project", "issue", "team")
+    __slots__ = ("scope", "ix", "permission", "meta", "project", "issue", "team")
 
     def __init__(self, scope: Scope, permission: str, meta: ProjectPermission):
         self.scope = scope
+        self.ix = scope.ix
         self.permission = permission
         self.meta = meta
         self.project = scope.project

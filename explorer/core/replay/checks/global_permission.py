@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from explorer.core.replay.checks.base import JiraCheck, Outcome, Question, SetQuestion
+from explorer.core.replay.checks.deployment import exists_here
 from explorer.core.replay.explanation import Check, Kind
 from explorer.core.replay.triset import TriSet
 
 
 class GlobalGrant(JiraCheck):
+    def applies(self, q: Question | SetQuestion) -> bool:
+        return exists_here(q.ix, q.permission)
+
     def explain(self, q: Question) -> Outcome:
         has, how, missing = q.ix.has_global(q.account.account_id, q.permission)
         if has:
