@@ -6,7 +6,8 @@ import pytest
 
 from explorer.core.errors import LookupFailed
 from explorer.core.model import FactKind, ProjectType
-from explorer.core.readiness.audit import Readiness, _patch_of, audit, rank_profiles
+from explorer.core.readiness.audit import Readiness, audit, patch_of
+from explorer.core.readiness.fit import rank_profiles
 from explorer.core.readiness.profiles import find_profile, parse_profile
 from explorer.core.render.audit import audit_json, audit_markdown, audit_text, cell_text, fits_text
 from explorer.core.replay.cache import index_for
@@ -153,7 +154,7 @@ def test_not_ready_names_the_failing_check_and_a_proven_fix():
     assert edit.failing and edit.failing[0].startswith("Scheme grants: ")
     fix = edit.best_fix
     assert fix is not None
-    patch = _patch_of(fix.changes)
+    patch = patch_of(fix.changes)
     assert patch is not None
     patched = index_for(snap).with_patch(patch)
     assert evaluate_in(patched, "bot", "EDIT_ISSUES", "ENG").verdict is Verdict.ALLOWED
@@ -317,7 +318,7 @@ def test_rank_profiles_puts_the_best_fit_first_and_guesses_nothing():
     assert [f.profile.id for f in result.fits] == ["narrow", "test-sync", "needs-admin"]
     assert result.best.report.readiness is Readiness.READY
     assert [f.rank for f in result.fits] == [1, 2, 3]
-    assert "Best fit: Test Sync (narrow)" in fits_text(result)
+    assert f"Best fit: {narrow.display} (narrow)" in fits_text(result)
 
 
 def test_renderers_agree_on_the_verdicts():
@@ -418,3 +419,48 @@ def test_all_profiles_on_the_demo(demo, profiles):
     assert result.best.profile.id == "factory"
     shares = [f.share for f in result.fits]
     assert shares == sorted(shares, reverse=True)
+
+
+# ---------------------------------------------------------------- ranking and names (issue 11 paper cuts)
+
+
+@pytest.mark.parametrize("account, profile_id", [
+    ("Backbone Sync", "backbone"), ("Workato Connector", "workato"), ("Factory Droid", "factory"),
+    ("Support Fusion Integration", "support-fusion"), ("Helpdesk+ Bot", "helpdesk-plus"),
+])
+def test_the_profile_an_account_was_made_for_ranks_first(account, profile_id):
+    from explorer.store.profiles import shipped_profiles
+
+    result = rank_profiles(load_demo(), shipped_profiles(), account)
+    assert result.best is not None and result.best.profile.id == profile_id
+    assert result.best.named  # and the report says why
+    assert all(not f.named for f in result.fits[1:])
+
+
+def test_a_person_gets_the_profiles_ranked_by_fit_alone():
+    from explorer.store.profiles import shipped_profiles
+
+    result = rank_profiles(load_demo(), shipped_profiles(), "Alice Admin")
+    assert not any(f.named for f in result.fits)
+    shares = [f.share for f in result.fits]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_the_ranking_is_explained_and_fits_80_columns():
+    from explorer.core.render.audit import fits_json, fits_text
+    from explorer.store.profiles import shipped_profiles
+
+    result = rank_profiles(load_demo(), shipped_profiles(), "Backbone Sync")
+    text = fits_text(result)
+    assert "named like the account: backbone" in text and "Ranked by: profiles named like the account first" in text
+    assert all(len(line) <= 80 for line in text.splitlines() if line.startswith("  "))
+    assert fits_json(result)["profiles"][0]["namedLikeTheAccount"] == ["backbone"]
+
+
+def test_vendor_names_read_once():
+    from explorer.store.profiles import shipped_profiles
+
+    shown = {p.id: p.display for p in shipped_profiles()}
+    assert shown["backbone"] == "Backbone Issue Sync (K15t)"
+    assert shown["factory"] == "Factory" and shown["workato"] == "Workato" and shown["support-fusion"] == "Support Fusion"
+    assert all(display.count("(") <= 1 for display in shown.values())

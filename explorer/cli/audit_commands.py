@@ -78,7 +78,8 @@ def _load_profiles(warn: bool = True):
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from explorer.cli.query_commands import load_source
-    from explorer.core.readiness.audit import Auditor, rank_profiles
+    from explorer.core.readiness.audit import Auditor
+    from explorer.core.readiness.fit import rank_profiles
     from explorer.core.readiness.profiles import find_profile
     from explorer.core.render.audit import audit_json, audit_markdown, audit_text, fits_json, fits_text
     from explorer.core.replay.resolve import resolve_account
@@ -149,7 +150,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         origin = "shipped" if p.origin == "shipped" else "yours" + (", replaces shipped" if p.overrides_shipped else "")
         reqs = sum(len(f.requirements) for f in p.features)
         features = ", ".join(f.id + ("?" if f.optional else "") for f in p.features)
-        lines.append(f"  {p.id:<{width}}  {p.name} ({p.vendor}) [{origin}]")
+        lines.append(f"  {p.id:<{width}}  {p.display} [{origin}]")
         lines.append(f"  {'':<{width}}  {reqs} requirements; features: {features}")
     lines.append("")
     lines.append("? = optional feature, audited only with --feature. Details: jira-perms profiles ID.")

@@ -76,7 +76,7 @@ async def test_copy_puts_the_whole_audit_as_markdown(isolated_dirs):
         await pilot.press("c")
         await pilot.pause()
         copied = app.last_copy_path.read_text(encoding="utf-8")
-        assert copied.startswith("## ✗ Not ready: Workato Connector for Workato (Workato)")
+        assert copied.startswith("## ✗ Not ready: Workato Connector for Workato\n")
         assert "| ENG | ✗ not ready |" in copied and "### Least privilege" in copied
 
 

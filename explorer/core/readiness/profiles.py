@@ -169,6 +169,13 @@ class Profile:
     origin: str = ""  # "shipped" or the user file's path
     overrides_shipped: bool = False
 
+    @property
+    def display(self) -> str:
+        """The name with its vendor when the name does not already say it: "Backbone Issue Sync (K15t)", "Workato"."""
+        if self.vendor.strip().lower() in self.name.lower():
+            return self.name
+        return f"{self.name} ({self.vendor})"
+
     def feature(self, feature_id: str) -> Feature | None:
         for feature in self.features:
             if feature.id == feature_id:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from explorer.core.readiness.audit import AuditReport, Cell, FitReport, Readiness
+from explorer.core.readiness.fit import RANKING
 from explorer.core.readiness.profiles import PROJECT_TYPE_NAMES, Feature, Profile, Requirement
 from explorer.core.render.explain import account_json, explanation_json, fact_json, fix_json, md
 from explorer.core.replay.explanation import Verdict
@@ -70,7 +73,7 @@ def totals_line(report: AuditReport) -> str:
 def audit_text(report: AuditReport) -> str:
     p = report.profile
     acc = report.account
-    out = [f"{BANNER[report.readiness]}  {acc.display_name} for {p.name} ({p.vendor})", ""]
+    out = [f"{BANNER[report.readiness]}  {acc.display_name} for {p.display}", ""]
     out.append(f"Site {report.site}, snapshot taken {_when(report.taken_at)}.")
     out.append(f"Profile {p.id}: {p.purpose}")
     out.append(f"Source: {p.source}.")
@@ -212,7 +215,7 @@ def audit_markdown(report: AuditReport) -> str:
     acc = report.account
     word = {Readiness.READY: "Ready", Readiness.NOT_READY: "Not ready", Readiness.UNKNOWN: "Cannot determine"}
     out = [f"## {report.readiness.symbol} {word[report.readiness]}: {md(acc.display_name)} for "
-           f"{md(p.name)} ({md(p.vendor)})", ""]
+           f"{md(p.display)}", ""]
     out.append(f"**Site:** {report.site} · **Snapshot:** {_when(report.taken_at)} · **Profile:** `{p.id}`")
     out.append("")
     out.append(f"> {md(p.purpose)}")
@@ -394,38 +397,39 @@ def audit_json(report: AuditReport) -> dict:
 
 # ---------------------------------------------------------------- rankings (--all-profiles)
 
-RANK_RULE = ("ranked by the share of applicable requirements met, then the fewest missing, then the fewest "
-             "least-privilege findings")
 
 
 def fits_text(result: FitReport, markdown: bool = False) -> str:
     acc = result.account.display_name
     out: list[str] = []
     head = f"Which integration profile fits {acc}? Every profile audited with its default features"
-    out.append(f"## {md(head)}" if markdown else head)
+    out.append(f"## {md(head)}" if markdown else textwrap.fill(head, 80))
     out.append("")
-    out.append(f"Site {result.site}, snapshot taken {_when(result.taken_at)}; {RANK_RULE}.")
+    out.append(f"Site {result.site}, snapshot taken {_when(result.taken_at)}.")
+    out.append(f"Ranked by: {RANKING}." if markdown else textwrap.fill(f"Ranked by: {RANKING}.", 80))
     out.append("")
     if markdown:
-        out.append("| # | Profile | Readiness | Met | Missing | Unknown | Findings |")
-        out.append("|---|---|---|---|---|---|---|")
+        out.append("| # | Profile | Named like the account | Readiness | Met | Missing | Unknown | Findings |")
+        out.append("|---|---|---|---|---|---|---|---|")
     for fit in result.fits:
         r = fit.report
         pct = f"{round(100 * fit.share)}%"
         if markdown:
-            out.append(f"| {fit.rank} | {md(fit.profile.name)} (`{fit.profile.id}`) | {r.readiness.symbol} "
-                       f"{r.readiness.words} | {fit.met}/{fit.applicable} ({pct}) | {fit.missing} | "
-                       f"{fit.undetermined} | {fit.findings} |")
+            out.append(f"| {fit.rank} | {md(fit.profile.display)} (`{fit.profile.id}`) | "
+                       f"{md(', '.join(fit.named)) or '–'} | {r.readiness.symbol} {r.readiness.words} | "
+                       f"{fit.met}/{fit.applicable} ({pct}) | {fit.missing} | {fit.undetermined} | {fit.findings} |")
         else:
-            out.append(f"  {fit.rank}. {r.readiness.symbol} {fit.profile.id:<16} {fit.met:>3}/{fit.applicable:<3} met "
-                       f"({pct:>4}), {fit.missing} missing, {fit.undetermined} cannot be determined, "
-                       f"{fit.findings} least-privilege finding{'s' if fit.findings != 1 else ''}")
+            out.append(f"  {fit.rank}. {r.readiness.symbol} {fit.profile.id:<15} {fit.met:>3}/{fit.applicable:<3} met "
+                       f"({pct:>4}) · {fit.missing} missing · {fit.undetermined} unknown · {fit.findings} finding"
+                       f"{'s' if fit.findings != 1 else ''}")
+            if fit.named:
+                out.append(f"{'':7}named like the account: {', '.join(fit.named)}")
     best = result.best
     out.append("")
     if best is not None:
-        line = (f"Best fit: {best.profile.name} ({best.profile.id}), {best.report.readiness.words}. "
+        line = (f"Best fit: {best.profile.display} ({best.profile.id}), {best.report.readiness.words}. "
                 f"Details: jira-perms audit --profile {best.profile.id} --account '{result.account.display_name}'")
-        out.append(f"**{md(line)}**" if markdown else line)
+        out.append(f"**{md(line)}**" if markdown else textwrap.fill(line, 80, break_on_hyphens=False))
     else:
         out.append("No profiles to compare.")
     return "\n".join(out) + "\n"
@@ -435,12 +439,12 @@ def fits_json(result: FitReport) -> dict:
     return {
         "account": account_json(result.account),
         "snapshot": {"site": result.site, "takenAt": result.taken_at},
-        "ranking": RANK_RULE,
+        "ranking": RANKING,
         "best": result.best.profile.id if result.best else None,
         "profiles": [{
             "rank": f.rank, "id": f.profile.id, "name": f.profile.name, "readiness": f.report.readiness.value,
             "met": f.met, "missing": f.missing, "undetermined": f.undetermined, "applicable": f.applicable,
-            "share": round(f.share, 4), "findings": f.findings,
+            "share": round(f.share, 4), "findings": f.findings, "namedLikeTheAccount": list(f.named),
         } for f in result.fits],
     }
 
@@ -464,7 +468,7 @@ def _feature_json(feature: Feature) -> dict:
 
 
 def profile_detail_text(profile: Profile) -> str:
-    out = [f"{profile.name} ({profile.id}) by {profile.vendor}", ""]
+    out = [f"{profile.display} ({profile.id})", ""]
     out.append(f"Purpose: {profile.purpose}")
     out.append(f"Source: {profile.source}" + (f" <{profile.source_url}>" if profile.source_url else ""))
     out.append(f"From: {profile.origin}" + (" (replaces the shipped profile)" if profile.overrides_shipped else ""))

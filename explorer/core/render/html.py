@@ -353,7 +353,7 @@ def audit_report(snapshot: Snapshot, report) -> str:
     profile, account = report.profile, report.account
     state = {"ready": "allowed", "not_ready": "denied", "cannot_determine": "unknown"}[report.readiness.value]
     body = [f'<section><p><span class="banner {state}">{e(AUDIT_BANNER[report.readiness])}</span></p>',
-            f'<p class="headline">{e(account.display_name)} for {e(profile.name)} ({e(profile.vendor)})</p>',
+            f'<p class="headline">{e(account.display_name)} for {e(profile.display)}</p>',
             f"<p>{e(profile.purpose)}</p><p class=\"meta\"><b>Source</b> {e(profile.source)}</p>",
             f"<p>{e(totals_line(report))}</p></section>"]
     if report.columns:

@@ -145,7 +145,7 @@ class AuditScreen(TableScreen):
         self.reload()
 
     def action_pick_profile(self) -> None:
-        choices = [Choice(p.id, f"{p.name}  ({p.vendor}){'  [yours]' if p.origin != 'shipped' else ''}",
+        choices = [Choice(p.id, f"{p.display}{'  [yours]' if p.origin != 'shipped' else ''}",
                           f"{p.id} {p.name} {p.vendor}".lower()) for p in self.profiles]
         self.app.push_screen(PickerScreen("Audit against which integration profile?", choices, self.profile_id),
                              self._picked_profile)
