@@ -1,5 +1,7 @@
 """Suite-wide settings.
 
+Hypothesis runs the ``fast`` profile unless ``JIRA_PERMS_HYPOTHESIS=thorough`` (tests/hypothesis_profiles.py).
+
 In CI (``JIRA_PERMS_CI=1``, set by ``.ci/run``) a test may not quietly skip because a
 system part is missing (gnome-keyring and D-Bus, Chromium, the vendor guides): CI
 installs them, so such a skip is turned into a failure.
@@ -10,6 +12,8 @@ from __future__ import annotations
 import os
 
 import pytest
+
+import tests.hypothesis_profiles  # noqa: F401  (registers and loads the profile before any test module)
 
 ALLOWED_SKIPS = ("root reads any file",)  # CI runs as root; that test is meaningless then
 

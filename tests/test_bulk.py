@@ -12,6 +12,7 @@ from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIO
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.index import SiteIndex
+from tests.hypothesis_profiles import examples
 from tests.strategies import snapshots
 
 PROJECT_KEYS = [p.key for p in PROJECT_PERMISSIONS]
@@ -42,7 +43,7 @@ def universe_path(request):
     bulk.SMALL_UNIVERSE = saved
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(snapshot=snapshots(), data=st.data())
 def test_bulk_verdicts_equal_per_account_evaluation(universe_path, snapshot, data):
@@ -60,7 +61,7 @@ def test_bulk_verdicts_equal_per_account_evaluation(universe_path, snapshot, dat
     _compare(ix, data.draw(st.sampled_from([g.key for g in GLOBAL_PERMISSIONS])), None, None)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshot=snapshots(), data=st.data())
 def test_bulk_on_a_sub_universe_is_the_restriction(snapshot, data):
     ix = SiteIndex(snapshot)
@@ -77,7 +78,7 @@ def test_bulk_on_a_sub_universe_is_the_restriction(snapshot, data):
         assert sub.unknown == whole.unknown & part
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(snapshot=snapshots())
 def test_many_verdicts_share_work_without_mixing_answers(universe_path, snapshot):
@@ -99,7 +100,7 @@ def test_many_verdicts_share_work_without_mixing_answers(universe_path, snapshot
                 assert got is expected, (account, permission, project.key, issue, expected, got)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshot=snapshots())
 def test_matrices_equal_per_account_evaluation(snapshot):
     from explorer.core.model import ANONYMOUS_ID

@@ -24,6 +24,7 @@ from explorer.store.config import (
     save_config,
     site_snapshot_dir,
 )
+from tests.hypothesis_profiles import examples
 
 pytest_plugins = ["tests.account_fixtures"]
 
@@ -86,7 +87,7 @@ hosts = st.lists(labels, min_size=1, max_size=4).map(".".join)
 loopback = st.sampled_from(["127.0.0.1", "localhost", "[::1]"])
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(host=hosts, upper=st.booleans(), port=st.none() | st.integers(1, 65535),
        scheme=st.sampled_from(["", "https://", "HTTPS://"]),
        tail=st.sampled_from(["", "/", "/jira", "/jira/", "?a=b", "#x", "/a/b?c#d"]))
@@ -246,7 +247,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                       | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(st.dictionaries(keys, values | st.lists(st.dictionaries(keys, values, max_size=3), min_size=1, max_size=2),
                        max_size=5))
 def test_the_toml_writer_round_trips_through_tomllib(data):

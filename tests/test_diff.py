@@ -33,9 +33,10 @@ from explorer.core.replay.explanation import Verdict
 from explorer.core.review.diff import Effect, diff_snapshots, drop_issue_echoes
 from explorer.store.snapshot_file import load_demo
 from tests import site_builder as sb
+from tests.hypothesis_profiles import examples
 from tests.strategies import PERMISSION_KEYS, World, holders, snapshots
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BASE = dict(
     accounts=["u1", "u2", "u3", "u4"],

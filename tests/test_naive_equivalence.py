@@ -17,6 +17,7 @@ from explorer.core.replay.catalogue import PROJECT_PERMISSIONS
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.queries import who_can
+from tests.hypothesis_profiles import examples
 from tests.strategies import snapshots
 
 KEYS = [p.key for p in PROJECT_PERMISSIONS]
@@ -30,7 +31,7 @@ def _same(indexed: SiteIndex, naive: ScanIndex, account: str, permission: str, p
     assert a.headline == b.headline
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshot=snapshots(), data=st.data())
 def test_naive_and_indexed_evaluation_agree(snapshot, data):
     indexed, naive = SiteIndex(snapshot), ScanIndex(snapshot)
@@ -44,7 +45,7 @@ def test_naive_and_indexed_evaluation_agree(snapshot, data):
             _same(indexed, naive, account, permission, data.draw(st.sampled_from(snapshot.projects)).key, None)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), data=st.data())
 def test_generated_large_site_shape_agrees_in_bulk(seed, data):
     """On the benchmark generator's sites (small scale): who-can by sets equals the naive one-by-one scan."""

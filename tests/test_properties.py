@@ -32,10 +32,11 @@ from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Change, Verdict
 from explorer.core.replay.fixes import explain
 from explorer.core.replay.queries import who_can
+from tests.hypothesis_profiles import examples
 from tests.strategies import snapshots
 
 PERMISSION_KEYS = [p.key for p in PROJECT_PERMISSIONS]
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @st.composite
@@ -228,7 +229,7 @@ def _same_permission(key: str, other: str) -> bool:
         and perm(key) == perm(other)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_fix_works_when_applied_to_the_data(data):
     snapshot, (account, permission, project, issue) = data.draw(site_and_question())

@@ -26,10 +26,11 @@ from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.core.review.redact import mapping_document, mapping_from_document, redact, reveal
 from explorer.core.snapshot.codec import snapshot_from_dict, snapshot_to_dict
 from explorer.store.snapshot_file import encode_snapshot, load_demo
+from tests.hypothesis_profiles import examples
 from tests.strategies import snapshots
 
 KEY = b"test-redaction-key-0123456789abcdef"
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _shape(exp) -> tuple:
@@ -67,6 +68,7 @@ def test_every_verdict_on_the_redacted_copy_equals_the_original(snapshot, keep_g
     assert_same_verdicts(snapshot, keep_group_names=keep_groups)
 
 
+@pytest.mark.slow  # every account x permission x project and issue of the demo, with proofs (~6 s of CPU)
 def test_demo_verdicts_are_unchanged():
     assert_same_verdicts(load_demo())
 

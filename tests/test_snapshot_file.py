@@ -50,9 +50,10 @@ from explorer.store.snapshot_file import (
     read_snapshot,
     write_snapshot,
 )
+from tests.hypothesis_profiles import examples
 from tests.strategies import snapshots
 
-FILE_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FILE_SETTINGS = settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def assert_same(a: object, b: object, where: str = "snapshot") -> None:
@@ -104,7 +105,7 @@ def read_error(path: Path) -> str:
 # --------------------------------------------------------------------------- round trips
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(snapshots())
 def test_dict_round_trip_is_lossless(snap: Snapshot) -> None:
     d = snapshot_to_dict(snap)
@@ -250,7 +251,7 @@ def test_plain_json_is_not_a_snapshot_file(tmp_path: Path) -> None:
     assert "is not a jira-perms snapshot (expected a gzip-compressed JSON file" in read_error(path)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(junk=st.binary(max_size=200))
 def test_random_bytes(tmp_path: Path, junk: bytes) -> None:
     path = tmp_path / "junk.jpsnap"
@@ -368,7 +369,7 @@ def _paths(value: object, prefix: tuple = ()) -> list[tuple]:
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(snap=snapshots(), data=st.data())
 def test_any_mutation_gives_a_format_error_or_a_snapshot(snap: Snapshot, data: st.DataObject) -> None:
     """Never a KeyError / TypeError traceback: every damaged document is one SnapshotFormatError line."""

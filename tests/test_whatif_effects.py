@@ -19,9 +19,10 @@ from explorer.core.review.diff import diff_snapshots
 from explorer.core.whatif.changes import Kind
 from explorer.core.whatif.engine import what_if
 from explorer.core.whatif.language import holder_text, parse_change, project_roles
+from tests.hypothesis_profiles import examples
 from tests.strategies import PERMISSION_KEYS, World, holders, snapshots
 
-SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 KINDS = tuple(Kind)
 
@@ -120,7 +121,7 @@ def test_whatif_equals_the_effective_diff_and_explain(case):
     _check(*case)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sites_with_changes(dc_optional=True))
 def test_whatif_equals_the_diff_with_data_center_optional_holders(case):
     _check(*case)
