@@ -1,30 +1,33 @@
-"""A resilient async client for the Jira Cloud REST API.
+"""The transport to one Jira site: requests, retries, deadlines, bounds and safe errors.
 
-* ``httpx.AsyncClient`` with connection reuse, explicit timeouts, a
-  ``User-Agent`` naming the tool and basic auth set as a header: the
-  environment is not trusted (``trust_env=False``), so ``~/.netrc`` is never
-  read; ``HTTPS_PROXY``/``NO_PROXY`` and ``SSL_CERT_FILE`` are honoured
-  explicitly.  Redirects are not followed, and ``nextPage`` links are never
-  followed either (paging is computed from ``startAt``), so the credentials
-  only ever go to the configured site.
-* Bounded concurrency: at most ``concurrency`` requests in flight.
+This module knows HTTP and Jira's conventions shared by every dialect (status
+codes, ``Retry-After``, ErrorCollection bodies), not which endpoints a sync
+reads: Cloud REST v3 and Data Center REST v2 both run on it.
+
+* HTTP/1.1 keep-alive connections (:mod:`explorer.jira.wire`), at most
+  ``concurrency`` requests in flight.  Redirects are not followed, and paging
+  never follows ``nextPage`` links, so credentials only go to this site;
+  ``~/.netrc`` and proxy variables other than ``HTTPS_PROXY``/``NO_PROXY`` are
+  ignored; ``SSL_CERT_FILE`` is honoured.
+* Bounds (:class:`~explorer.jira.limits.Limits`): a deadline for each whole
+  request and for each command phase (:meth:`JiraClient.phase`), the response
+  size after decompression, the items of a paged list (:mod:`explorer.jira.paging`).
 * 429 (and 503 with ``Retry-After``): wait as long as ``Retry-After`` (seconds
-  or an HTTP date) or ``X-RateLimit-Reset`` (ISO 8601) says, and make every
-  other request wait too; 5xx and connection errors: exponential backoff with
-  jitter; both bounded, then a clear one-line error.  A 401 is never retried.
-  All waiting is ``asyncio.sleep``, so cancelling (Ctrl-C) stops at once.
-* Every paging style of Jira's API: PageBean (``isLast``; pages are fetched
-  concurrently once ``total`` is known, and a short page never ends the list),
-  bare arrays (until an empty page), unpaged lists and JSM ``start``/``limit``.
-* Errors are :class:`JiraError` (a :class:`UserError`): one line naming the
-  likely cause, never the token or the Authorization header.  The debug log
-  (logger ``explorer.jira``, silent unless configured) redacts both.
+  or an HTTP date) or ``X-RateLimit-Reset`` says, and make every other request
+  wait too, within a cap per wait and in total; 5xx and connection errors:
+  exponential backoff with jitter, bounded.  A 401 is never retried.  All
+  waiting is ``asyncio.sleep``, so cancelling (Ctrl-C) stops at once.
+* Errors are :mod:`explorer.jira.errors` (one line, naming the likely cause).
+  Every message and debug line goes through the client's
+  :class:`~explorer.jira.scrub.Scrubber`: no token, no ``email:token`` form, no
+  Authorization value, no control character, bounded length.  The debug log is
+  logger ``explorer.jira`` (silent unless configured).
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
+import contextlib
 import email.utils
 import ipaddress
 import json
@@ -32,17 +35,33 @@ import logging
 import os
 import random
 import ssl
-import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
-
-import httpx
+from urllib.parse import quote, urlencode, urlsplit
 
 from explorer import __version__
 from explorer.core.errors import UserError
+from explorer.jira import wire
+from explorer.jira.auth import for_account
+from explorer.jira.errors import (
+    AuthenticationFailed,
+    BadRequest,
+    BadResponse,
+    JiraError,
+    JiraUnavailable,
+    NetworkDown,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Redirected,
+    TimedOut,
+    WrongSite,
+)
+from explorer.jira.limits import Limits, RetryPolicy
+from explorer.jira.paging import Paging
+from explorer.jira.scrub import REDACTED, Scrubber
 
 log = logging.getLogger("explorer.jira")
 
@@ -50,138 +69,66 @@ API = "/rest/api/3"
 USER_AGENT = f"jira-perms/{__version__}"
 TOKEN_HELP = "https://id.atlassian.com/manage-profile/security/api-tokens"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "www-authenticate",
+                            "proxy-authenticate"})
+_JSON_TYPES = ("application/json", "text/json")  # anything ending in +json counts too
 
-Params = Sequence[tuple[str, str | int | bool]]
-
-
-# ---------------------------------------------------------------------------- errors
-
-
-class JiraError(UserError):
-    """A request that failed for good.  ``str()`` is one line and holds no secret."""
-
-    cause = "request failed"
-
-    def __init__(self, message: str, *, status: int | None = None, endpoint: str = "") -> None:
-        super().__init__(" ".join(message.split()))
-        self.status = status
-        self.endpoint = endpoint
-
-
-class AuthenticationFailed(JiraError):
-    cause = "authentication failed"
-
-
-class PermissionDenied(JiraError):
-    cause = "permission denied"
-
-
-class NotFound(JiraError):
-    cause = "not found"
-
-
-class WrongSite(JiraError):
-    cause = "wrong site"
-
-
-class NetworkDown(JiraError):
-    cause = "network down"
-
-
-class JiraUnavailable(JiraError):
-    cause = "Jira unavailable"
-
-
-class RateLimited(JiraUnavailable):
-    cause = "rate limited"
-
-
-class BadRequest(JiraError):
-    cause = "request refused"
-
-
-# ---------------------------------------------------------------------------- settings and counters
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try before giving up."""
-
-    max_retries: int = 5  # 5xx and connection errors, per request
-    max_rate_limit_retries: int = 8  # 429s, per request
-    base_delay: float = 0.5  # first backoff, seconds (doubles each time, with jitter)
-    max_delay: float = 30.0  # longest backoff
-    max_wait: float = 300.0  # longest Retry-After honoured; beyond it, give up
+Params = Iterable[tuple[str, str | int | bool]]
 
 
 @dataclass
 class ClientStats:
-    """Counts for the progress display."""
+    """Counts for the progress display and the closing summary."""
 
     requests: int = 0  # HTTP requests sent, retries included
     retries: int = 0  # requests repeated after a 429, 5xx or connection error
     rate_limited: int = 0  # 429 answers
+    waited: float = 0.0  # seconds every request was paused for Retry-After, in total
     in_flight: int = 0
 
 
-@dataclass(frozen=True)
-class _Page:
-    items: list
-    last: bool
-    total: int | None = None
+class JiraClient(Paging):
+    """One site, one account.  Use as ``async with JiraClient(...) as client``.
 
-
-@dataclass(frozen=True)
-class _Chunk:
-    items: list
-    ended: bool
-
-
-# ---------------------------------------------------------------------------- the client
-
-
-class JiraClient:
-    """One site, one account.  Use as ``async with JiraClient(...) as client``."""
+    ``user`` is the Cloud account email (or a Data Center username) for basic
+    auth; ``None`` sends ``token`` as a bearer token (Data Center personal access
+    tokens).
+    """
 
     def __init__(
         self,
         site_url: str,
-        email: str,
+        user: str | None,
         token: str,
         *,
         concurrency: int = 8,
-        timeout: float = 30.0,
+        limits: Limits | None = None,
         retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         if concurrency < 1:
             raise UserError("--concurrency must be at least 1")
         self.site = check_site_url(site_url)
-        self.host = urlsplit(self.site).hostname or self.site
+        parts = urlsplit(self.site)
+        self.host = parts.hostname or self.site
         self.concurrency = concurrency
+        self.limits = limits or Limits()
         self.retry = retry or RetryPolicy()
         self.stats = ClientStats()
+        credentials = for_account(user, token)
+        self.scrub = Scrubber(credentials.secrets)
+        self._base = parts.path
         self._sem = asyncio.Semaphore(concurrency)
         self._not_before = 0.0
         self._rng = random.Random()
-        credentials = base64.b64encode(f"{email}:{token}".encode()).decode("ascii")
-        headers = {
-            "Authorization": f"Basic {credentials}",
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
-        self._http = httpx.AsyncClient(
-            base_url=self.site,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-            trust_env=False,
-            follow_redirects=False,
-            transport=transport,
-            verify=ssl_context() if transport is None else True,
-            proxy=proxy_for(self.site) if transport is None else None,
-        )
+        origin = wire.Origin.parse(self.site)
+        self._head = (f"Host: {origin.authority}\r\nUser-Agent: {USER_AGENT}\r\nAccept: application/json\r\n"
+                      f"Accept-Encoding: gzip, deflate\r\nAuthorization: {credentials.header}\r\n")
+        self._shown_headers = {"Host": origin.authority, "User-Agent": USER_AGENT, "Accept": "application/json",
+                               "Accept-Encoding": "gzip, deflate", "Authorization": REDACTED}
+        self._pool = wire.Pool(origin, tls=ssl_context() if origin.scheme == "https" else None,
+                               proxy=proxy_for(self.site), keep=concurrency,
+                               connect_timeout=min(self.limits.connect_timeout, self.limits.request_deadline),
+                               read_timeout=self.limits.read_timeout, max_body=self.limits.max_response_bytes)
 
     def __repr__(self) -> str:
         return f"JiraClient({self.site!r}, concurrency={self.concurrency})"
@@ -193,7 +140,21 @@ class JiraClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._pool.close()
+
+    # ---- phases ------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def phase(self, name: str, seconds: float | None = None) -> AsyncIterator[None]:
+        """Bound one phase of a command: past the deadline it stops with :class:`TimedOut` naming ``name``."""
+        limit = seconds or self.limits.phase_deadline
+        try:
+            async with asyncio.timeout(limit):
+                yield
+        except TimeoutError:
+            raise TimedOut(f"{name} on {self.host} took longer than {limit:g} s (the deadline for one phase, "
+                           "--phase-timeout); the site is very slow or not answering properly: try again, or "
+                           "raise --phase-timeout for a very large site") from None
 
     # ---- single requests -------------------------------------------------------------------
 
@@ -206,55 +167,67 @@ class JiraClient:
 
     async def request(self, method: str, path: str, *, params: Params | None = None, body: Any = None) -> Any:
         endpoint = f"{method} {path}"
+        query = urlencode([(k, _param(v)) for k, v in params]) if params else ""
+        target = f"{self._base}{path}?{query}" if query else f"{self._base}{path}"
+        head = f"{method} {target} HTTP/1.1\r\n{self._head}"
+        if body is not None:
+            payload = json.dumps(body, separators=(",", ":")).encode()
+            request = (f"{head}Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+                       ).encode() + payload
+        else:
+            request = f"{head}\r\n".encode()
         failures = 0  # 5xx and connection errors so far
         limited = 0  # 429s so far
+        loop = asyncio.get_running_loop()
         while True:
-            response: httpx.Response | None = None
-            error: httpx.TransportError | None = None
+            response: wire.Response | None = None
+            error: wire.WireError | None = None
             async with self._sem:
-                await self._respect_pause()
-                self.stats.requests += 1
-                self.stats.in_flight += 1
-                started = time.monotonic()
+                while (pause := self._not_before - loop.time()) > 0:
+                    await asyncio.sleep(pause)
+                stats = self.stats
+                stats.requests += 1
+                stats.in_flight += 1
+                started = loop.time()
                 try:
-                    response = await self._http.request(method, path, params=list(params or ()),
-                                                        json=body if body is not None else None)
-                except httpx.TransportError as e:
+                    response = await self._pool.exchange(request, started + self.limits.request_deadline)
+                except wire.WireError as e:
                     error = e
                 finally:
-                    self.stats.in_flight -= 1
-                self._log(method, path, params, response, error, started)
+                    stats.in_flight -= 1
+                if log.isEnabledFor(logging.DEBUG):
+                    self._log(method, target, response, error, loop.time() - started)
 
             if response is None:
                 assert error is not None
+                if isinstance(error, wire.DeadlineExceeded):
+                    raise TimedOut(f"{endpoint} on {self.host} did not finish within "
+                                   f"{self.limits.request_deadline:g} s (the deadline for one request, --timeout); "
+                                   "the site is very slow or not answering properly", endpoint=endpoint)
                 if not _retryable(error) or failures >= self.retry.max_retries:
-                    raise self._network_error(error, endpoint, failures + 1) from None
+                    raise self._network_error(error, endpoint, failures + 1)
                 await self._backoff(failures)
                 failures += 1
                 continue
 
-            status = response.status_code
+            status = response.status
             if 200 <= status < 300:
                 return self._decode(response, endpoint)
             if status == 429 or (status == 503 and "retry-after" in response.headers):
                 limited += 1
-                self.stats.rate_limited += status == 429
+                stats.rate_limited += status == 429
                 wait = _retry_after(response.headers)
                 if wait is None:
                     wait = self._delay(limited - 1)
-                if limited > self.retry.max_rate_limit_retries or wait > self.retry.max_wait:
-                    raise RateLimited(
-                        f"rate limited by {self.host}: {endpoint} still answered HTTP {status} after {limited} "
-                        f"attempts (Jira asked to wait {wait:.0f}s); try again later or with a lower --concurrency",
-                        status=status, endpoint=endpoint)
+                self._check_wait(endpoint, status, limited, wait)
                 self._pause_all(wait)
-                self.stats.retries += 1
+                stats.retries += 1
                 await asyncio.sleep(wait)
                 continue
             if status >= 500:
                 if failures >= self.retry.max_retries:
                     raise JiraUnavailable(
-                        f"Jira at {self.host} kept failing: {endpoint} answered HTTP {status} {_reason(response)} "
+                        f"Jira at {self.host} kept failing: {endpoint} answered HTTP {status} {self._reason(response)} "
                         f"{failures + 1} times; try again later (status: https://status.atlassian.com)",
                         status=status, endpoint=endpoint)
                 await self._backoff(failures)
@@ -262,104 +235,30 @@ class JiraClient:
                 continue
             raise self._status_error(response, endpoint)
 
-    # ---- paging ------------------------------------------------------------------------------
+    # ---- rate limits and backoff -------------------------------------------------------------
 
-    async def page_bean(self, path: str, params: Params = (), *, page_size: int = 50) -> list:
-        """Every ``values`` item of a PageBean endpoint, in order (ends on ``isLast``, not on a short page)."""
-
-        async def fetch(start: int, size: int) -> _Page:
-            data = await self.get(path, [*params, ("startAt", start), ("maxResults", size)])
-            if not isinstance(data, dict):
-                raise self._shape_error(path, "a page object")
-            values = data.get("values") or []
-            total = data.get("total") if isinstance(data.get("total"), int) else None
-            last = data.get("isLast")
-            if not isinstance(last, bool):  # no isLast: a next page link, or the total, tells
-                last = not data.get("nextPage") and total is not None and start + len(values) >= total
-            return _Page(list(values), last, total)
-
-        return await self._offset_list(fetch, page_size, bean=True)
-
-    async def offset_array(self, path: str, params: Params = (), *, page_size: int = 100) -> list:
-        """Every item of a bare-array endpoint (``users/search``): pages until an empty one."""
-
-        async def fetch(start: int, size: int) -> _Page:
-            data = await self.get(path, [*params, ("startAt", start), ("maxResults", size)])
-            if not isinstance(data, list):
-                raise self._shape_error(path, "a JSON array")
-            return _Page(data, False)
-
-        return await self._offset_list(fetch, page_size, bean=False)
-
-    async def jsm_pages(self, path: str, params: Params = (), *, limit: int = 50) -> list:
-        """Every ``values`` item of a Jira Service Management endpoint (``start``/``limit``/``isLastPage``)."""
-        items: list = []
-        start = 0
-        while True:
-            data = await self.get(path, [*params, ("start", start), ("limit", limit)])
-            if not isinstance(data, dict):
-                raise self._shape_error(path, "a page object")
-            values = data.get("values") or []
-            items.extend(values)
-            if data.get("isLastPage") is True or not values:
-                return items
-            start += len(values)
-
-    async def _offset_list(self, fetch: Callable[[int, int], Awaitable[_Page]], page_size: int, *,
-                           bean: bool) -> list:
-        first = await fetch(0, page_size)
-        items = list(first.items)
-        if first.last or not first.items:
-            return items
-        step = len(first.items)  # the page size the server really uses
-        if bean and first.total is not None and first.total > len(items):
-            starts = range(len(items), first.total, step)
-            chunks = await asyncio.gather(*(self._fill(fetch, s, min(s + step, first.total), step, bean)
-                                            for s in starts))
-            for chunk in chunks:
-                items.extend(chunk.items)
-                if chunk.ended:
-                    return items
-            tail = await self._fill(fetch, first.total, None, step, bean)  # the total was low: keep going
-            items.extend(tail.items)
-            return items
-        position = len(items)
-        width = 1
-        while True:  # no total: fetch a window of pages at once (1, 2, 4, ... pages wide), stop at the end
-            window = [(position + i * step, position + (i + 1) * step) for i in range(width)]
-            chunks = await asyncio.gather(*(self._fill(fetch, s, e, step, bean) for s, e in window))
-            for chunk in chunks:
-                items.extend(chunk.items)
-                if chunk.ended:
-                    return items
-            position = window[-1][1]
-            width = min(width * 2, self.concurrency)
-
-    @staticmethod
-    async def _fill(fetch: Callable[[int, int], Awaitable[_Page]], start: int, end: int | None, step: int,
-                    bean: bool) -> _Chunk:
-        """Items ``start..end`` (to the end when ``end`` is None), however short the pages come back."""
-        items: list = []
-        position = start
-        while end is None or position < end:
-            size = step if end is None else min(step, end - position)
-            page = await fetch(position, size)
-            items.extend(page.items)
-            position += len(page.items)
-            if not page.items or (bean and page.last):
-                return _Chunk(items, True)
-        return _Chunk(items, False)
-
-    # ---- helpers -----------------------------------------------------------------------------
-
-    async def _respect_pause(self) -> None:
-        loop = asyncio.get_running_loop()
-        while (remaining := self._not_before - loop.time()) > 0:
-            await asyncio.sleep(remaining)
+    def _check_wait(self, endpoint: str, status: int, limited: int, wait: float) -> None:
+        """Give up when Jira asks for too many retries, too long a wait, or more waiting than the total cap."""
+        r = self.retry
+        now = asyncio.get_running_loop().time()
+        extra = max(0.0, now + wait - max(now, self._not_before))
+        why = None
+        if limited > r.max_rate_limit_retries:
+            why = f"still answered HTTP {status} after {limited} attempts"
+        elif wait > r.max_wait:
+            why = f"asked to wait {wait:.0f} s, longer than the {r.max_wait:g} s jira-perms waits at once"
+        elif self.stats.waited + extra > r.max_total_wait:
+            why = (f"asked to wait {wait:.0f} s more after {self.stats.waited:.0f} s of waiting in all, beyond the "
+                   f"{r.max_total_wait:g} s jira-perms waits in total")
+        if why:
+            raise RateLimited(f"rate limited by {self.host}: {endpoint} {why}; try again later or with a lower "
+                              "--concurrency", status=status, endpoint=endpoint)
 
     def _pause_all(self, seconds: float) -> None:
         """After a 429, no request goes out until Jira's wait is over."""
-        until = asyncio.get_running_loop().time() + seconds
+        now = asyncio.get_running_loop().time()
+        until = now + seconds
+        self.stats.waited += max(0.0, until - max(now, self._not_before))
         self._not_before = max(self._not_before, until)
 
     def _delay(self, attempt: int) -> float:
@@ -370,25 +269,36 @@ class JiraClient:
         self.stats.retries += 1
         await asyncio.sleep(self._delay(attempt))
 
-    def _decode(self, response: httpx.Response, endpoint: str) -> Any:
-        if response.status_code == 204 or not response.content:
+    # ---- answers -----------------------------------------------------------------------------
+
+    def _decode(self, response: wire.Response, endpoint: str) -> Any:
+        body = response.body
+        if response.status == 204 or not body:
             return None
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        json_typed = not kind or kind in _JSON_TYPES or kind.endswith("+json")
         try:
-            return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            kind = response.headers.get("content-type", "no content type").split(";")[0]
-            raise WrongSite(
-                f"wrong site: {self.site} did not answer like Jira Cloud ({endpoint} gave {kind}, not JSON); "
-                "check the site URL (Jira Cloud sites look like https://your-domain.atlassian.net)",
-                status=response.status_code, endpoint=endpoint) from None
+            return json.loads(body)
+        except (ValueError, RecursionError, UnicodeDecodeError) as e:
+            if not json_typed:
+                raise WrongSite(
+                    f"wrong site: {self.site} did not answer like Jira ({endpoint} gave {self.scrub.text(kind, 60)}, "
+                    "not JSON); check the site URL (Jira Cloud sites look like https://your-domain.atlassian.net)",
+                    status=response.status, endpoint=endpoint) from None
+            raise BadResponse(f"{endpoint} on {self.host} answered with JSON jira-perms cannot read "
+                              f"({_json_problem(e)})", status=response.status, endpoint=endpoint) from None
 
-    def _shape_error(self, path: str, expected: str) -> JiraError:
-        return WrongSite(f"wrong site: {self.site} answered {path} with something other than {expected}; "
-                         "check the site URL (is it a Jira Cloud site?)", endpoint=path)
+    def shape_error(self, endpoint: str, expected: str) -> BadResponse:
+        """A well-formed answer of the wrong shape (e.g. an object where a list belongs)."""
+        return BadResponse(f"{endpoint} on {self.host} answered with something other than {expected}",
+                           endpoint=endpoint)
 
-    def _status_error(self, response: httpx.Response, endpoint: str) -> JiraError:
-        status = response.status_code
-        said = _jira_message(response)
+    def _reason(self, response: wire.Response) -> str:
+        return self.scrub.text(response.reason, 60)
+
+    def _status_error(self, response: wire.Response, endpoint: str) -> JiraError:
+        status = response.status
+        said = self._jira_message(response)
         said = f" (Jira said: {said})" if said else ""
         if status == 401:
             return AuthenticationFailed(
@@ -406,45 +316,66 @@ class JiraClient:
             return NotFound(f"not found on {self.host} (HTTP 404 for {endpoint}){said}", status=status,
                             endpoint=endpoint)
         if 300 <= status < 400:
-            target = urlsplit(response.headers.get("location", "")).hostname or "another page"
-            return WrongSite(
+            target = self.scrub.text(urlsplit(response.headers.get("location", "")).hostname or "another page", 80)
+            return Redirected(
                 f"wrong site: {self.site} redirected {endpoint} to {target}; check the site URL (Jira Cloud sites "
-                "look like https://your-domain.atlassian.net)", status=status, endpoint=endpoint)
+                "look like https://your-domain.atlassian.net)", target, status=status, endpoint=endpoint)
         return BadRequest(f"Jira at {self.host} refused {endpoint} (HTTP {status}){said}", status=status,
                           endpoint=endpoint)
 
-    def _network_error(self, error: httpx.TransportError, endpoint: str, attempts: int) -> JiraError:
-        text = _root_text(error)
+    def _jira_message(self, response: wire.Response) -> str:
+        """Jira's own error text from an ErrorCollection body: scrubbed, one line, at most 200 characters."""
+        try:
+            data = json.loads(response.body[:65536]) if response.body else None
+        except (ValueError, RecursionError):
+            return ""
+        messages: list[str] = []
+        if isinstance(data, dict):
+            listed = data.get("errorMessages")
+            messages += [str(m) for m in (listed if isinstance(listed, list) else [])[:10] if m]
+            errors = data.get("errors")
+            if isinstance(errors, dict):
+                messages += [f"{k}: {v}" for k, v in list(errors.items())[:10]]
+            if isinstance(data.get("message"), str):
+                messages.append(data["message"])
+        return self.scrub.text("; ".join(messages), 200) if messages else ""
+
+    def _network_error(self, error: wire.WireError, endpoint: str, attempts: int) -> JiraError:
+        text = self.scrub.text(error, 200)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        if _has_cause(error, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
-            return WrongSite(f"wrong site: the TLS certificate of {self.host} could not be verified ({text}); "
-                             "check the site URL, or set SSL_CERT_FILE for a corporate proxy", endpoint=endpoint)
-        if any(s in text for s in ("Name or service not known", "nodename nor servname", "getaddrinfo failed",
-                                    "No address associated")):
+        if isinstance(error, wire.TLSFailed) and error.certificate:
+            return WrongSite(f"wrong site: {text}; check the site URL, or set SSL_CERT_FILE for a corporate proxy",
+                             endpoint=endpoint)
+        if isinstance(error, wire.ConnectFailed) and error.unresolved:
             return WrongSite(f"wrong site, or the network is down: {self.host} does not resolve; check the site "
                              "URL and the network", endpoint=endpoint)
-        if isinstance(error, httpx.TimeoutException):
-            return NetworkDown(f"network down or {self.host} not answering: {endpoint} timed out{tries}; check "
-                               "the network and try again", endpoint=endpoint)
-        return NetworkDown(f"network down or {self.host} unreachable: {text or type(error).__name__}{tries}; "
-                           "check the network and the site URL", endpoint=endpoint)
+        if isinstance(error, wire.Malformed | wire.TooLarge):
+            return BadResponse(f"{endpoint} on {self.host}: {text}", endpoint=endpoint)
+        if isinstance(error, wire.Silent):
+            return NetworkDown(f"network down or {self.host} not answering: {endpoint} sent nothing for "
+                               f"{self.limits.read_timeout:g} s{tries}; check the network and try again",
+                               endpoint=endpoint)
+        return NetworkDown(f"network down or {self.host} unreachable: {text}{tries}; check the network and the "
+                           "site URL", endpoint=endpoint)
 
-    def _log(self, method: str, path: str, params: Params | None, response: httpx.Response | None,
-             error: Exception | None, started: float) -> None:
-        if not log.isEnabledFor(logging.DEBUG):
-            return
-        ms = (time.monotonic() - started) * 1000
-        query = "&".join(f"{k}={v}" for k, v in (params or ()))
-        where = f"{method} {self.site}{path}{'?' + query if query else ''}"
-        sent = redact_headers(self._http.headers)
+    def _log(self, method: str, target: str, response: wire.Response | None, error: Exception | None,
+             seconds: float) -> None:
+        where = self.scrub.text(f"{method} {self.site.split('://')[0]}://{self._shown_headers['Host']}{target}", 400)
+        sent = self._shown_headers
         if response is None:
-            log.debug("%s failed after %.0f ms: %s; request headers %s", where, ms, type(error).__name__, sent)
+            log.debug("%s failed after %.0f ms: %s; request headers %s", where, seconds * 1000,
+                      self.scrub.text(error, 200), sent)
         else:
-            log.debug("%s -> HTTP %s in %.0f ms; request headers %s; response headers %s", where,
-                      response.status_code, ms, sent, redact_headers(response.headers))
+            log.debug("%s -> HTTP %s in %.0f ms; request headers %s; response headers %s", where, response.status,
+                      seconds * 1000, sent, self.scrub.headers(response.raw_headers, SECRET_HEADERS))
 
 
 # ---------------------------------------------------------------------------- module helpers
+
+
+def path_segment(value: object) -> str:
+    """A value from the server (a project key, an issue key, an id) made safe as one URL path segment."""
+    return quote(str(value), safe="")
 
 
 def check_site_url(url: str) -> str:
@@ -458,6 +389,11 @@ def check_site_url(url: str) -> str:
     if parts.username or parts.password:
         raise UserError("the site URL must not contain credentials: give the email with --email and the token "
                         "through jira-perms login or JIRA_API_TOKEN")
+    if parts.query or parts.fragment or any(ch in parts.path for ch in "%\\ ") or not parts.path.isprintable():
+        raise UserError(f"{url!r} is not a site URL: give one like https://your-domain.atlassian.net")
+    if not url.strip().isascii():
+        raise UserError("the site URL must be ASCII: give an international domain name in its punycode form "
+                        "(xn--...)")
     return f"{parts.scheme}://{parts.netloc.split('@')[-1]}{parts.path.rstrip('/')}"
 
 
@@ -470,22 +406,27 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def redact_headers(headers: Iterable[tuple[str, str]] | httpx.Headers) -> dict[str, str]:
-    """Headers for a log line, with credentials and cookies replaced by ``<redacted>``."""
-    items = headers.multi_items() if isinstance(headers, httpx.Headers) else headers
-    return {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v) for k, v in items}
+def redact_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers for a log line, with credentials and cookies replaced by ``[redacted]``, the rest scrubbed."""
+    return Scrubber().headers(headers, SECRET_HEADERS)
 
 
-def _retry_after(headers: httpx.Headers) -> float | None:
+def _param(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _retry_after(headers: dict[str, str]) -> float | None:
     """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``X-RateLimit-Reset`` (ISO 8601)."""
     value = headers.get("retry-after")
     if value:
         value = value.strip()
         if value.isdigit():
-            return float(value)
+            return float(value[:9])
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             when = None
         if when is not None:
             if when.tzinfo is None:
@@ -503,65 +444,30 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return None
 
 
-def _retryable(error: httpx.TransportError) -> bool:
-    if _has_cause(error, ssl.SSLCertVerificationError):
+def _retryable(error: wire.WireError) -> bool:
+    if isinstance(error, wire.TLSFailed | wire.Malformed | wire.TooLarge):
         return False
-    text = _root_text(error)
-    return "Name or service not known" not in text and "nodename nor servname" not in text
+    return not (isinstance(error, wire.ConnectFailed) and error.unresolved)
 
 
-def _has_cause(error: BaseException, kind: type[BaseException]) -> bool:
-    seen: BaseException | None = error
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, kind):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+def _json_problem(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8"
+    if isinstance(error, json.JSONDecodeError):
+        return f"malformed at character {error.pos}"
+    return "a number too long to read" if "digits" in str(error) else "malformed"
 
 
-def _root_text(error: BaseException) -> str:
-    texts = []
-    seen: BaseException | None = error
-    for _ in range(10):
-        if seen is None:
-            break
-        if str(seen):
-            texts.append(str(seen))
-        seen = seen.__cause__ or seen.__context__
-    return " ".join(" ".join(texts[-1:] or [type(error).__name__]).split())[:200]
-
-
-def _reason(response: httpx.Response) -> str:
-    return response.reason_phrase or ""
-
-
-def _jira_message(response: httpx.Response) -> str:
-    """Jira's own error text from an ErrorCollection body, shortened to one line."""
-    try:
-        data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return ""
-    messages: list[str] = []
-    if isinstance(data, dict):
-        messages += [str(m) for m in data.get("errorMessages") or [] if m]
-        errors = data.get("errors")
-        if isinstance(errors, dict):
-            messages += [f"{k}: {v}" for k, v in errors.items()]
-        if isinstance(data.get("message"), str):
-            messages.append(data["message"])
-    return " ".join("; ".join(messages).split())[:200]
-
-
-def ssl_context() -> ssl.SSLContext | bool:
+def ssl_context() -> ssl.SSLContext:
     cafile = os.environ.get("SSL_CERT_FILE")
-    if cafile and os.path.isfile(cafile):
-        return ssl.create_default_context(cafile=cafile)
-    return True
+    context = ssl.create_default_context(cafile=cafile if cafile and os.path.isfile(cafile) else None)
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
-def proxy_for(site: str) -> str | None:
+def proxy_for(site: str) -> wire.Proxy | None:
     """``HTTPS_PROXY`` for an https site unless ``NO_PROXY`` names its host (the rest of the env is ignored)."""
     parts = urlsplit(site)
     if parts.scheme != "https":
@@ -574,4 +480,7 @@ def proxy_for(site: str) -> str | None:
         entry = entry.strip().lower().lstrip(".")
         if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
             return None
-    return proxy
+    try:
+        return wire.Proxy.parse(proxy)
+    except ValueError as e:
+        raise UserError(f"HTTPS_PROXY is not usable: {e}") from None

@@ -5,22 +5,25 @@ serverInfo, myself; project/search (live and archived); project/{key}/permission
 permissionscheme?expand=all; project/{key}/role and project/{key}/role/{id}; users/search;
 group/bulk; group/member?includeInactiveUsers=true; applicationrole;
 project/{key}/issuesecuritylevelscheme; issuesecurityschemes/{id}; issuesecurityschemes/level/member;
-permissions; POST permissions/check (global permissions per account); issue/{key};
-workflowscheme/project and POST workflows.
+permissions; POST permissions/check (global permissions, see :mod:`explorer.jira.global_check`);
+issue/{key}; workflowscheme/project and POST workflows.
 
 Work runs concurrently (the client bounds it); each scheme and workflow is
-fetched once however many projects share it.  A 403 or 404 on one fact is
-recorded in the snapshot's completeness list and the sync goes on; only a
-failure that makes everything unreadable (authentication, wrong site, network)
-ends it.  Nothing is written here: the caller writes the returned snapshot, so
-a cancelled or failed sync leaves no file.
+fetched once however many projects share it.  A 403 or 404 on one fact, an
+answer jira-perms cannot use (malformed or wrong-typed JSON, a corrupt
+encoding, too large) or a list cut short is recorded in the snapshot's
+completeness list with the reason, and the sync goes on; an object with a
+malformed part is left out whole, so answers that depend on it say "cannot
+determine".  Only a failure that makes everything unreadable (authentication,
+wrong site, network, a deadline) ends it.  Nothing is written here: the caller
+writes the returned snapshot, so a cancelled or failed sync leaves no file.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -29,7 +32,6 @@ from explorer import __version__
 from explorer.core.errors import UserError
 from explorer.core.model import (
     Account,
-    AccountType,
     ApplicationRole,
     Deployment,
     Fact,
@@ -55,7 +57,19 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
-from explorer.jira.client import API, AuthenticationFailed, JiraClient, NotFound, PermissionDenied, WrongSite
+from explorer.jira import shape
+from explorer.jira.client import API, JiraClient, path_segment
+from explorer.jira.errors import (
+    AuthenticationFailed,
+    BadResponse,
+    NotFound,
+    PagingStopped,
+    PermissionDenied,
+    WrongSite,
+)
+from explorer.jira.global_check import GlobalCheck
+from explorer.jira.shape import Shape
+from explorer.jira.tasks import all_of
 
 T = TypeVar("T")
 
@@ -80,11 +94,12 @@ NEEDED: dict[FactKind, str] = {
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(FactKind)}
 _PROJECT_TYPES = {t.value: t for t in ProjectType}
-_ACCOUNT_TYPES = {"atlassian": AccountType.ATLASSIAN, "app": AccountType.APP, "customer": AccountType.CUSTOMER}
-_ROLE_ID = re.compile(r"/role/(\d+)/?$")
+_ROLE_ID = re.compile(r"/role/(\d{1,18})/?$")
 _WORKFLOW_BATCH = 25  # workflow names per POST /workflows
 _PROJECT_ID_BATCH = 100  # projectId values per workflowscheme/project (the API's maximum)
 _KEY_BATCH = 50  # keys per project/search (the API's maximum)
+PARENT_DEPTH = 3  # sub-task -> parent is one step in Jira; a longer chain is a misbehaving server
+_UNUSABLE = "Jira's answer was unusable"
 
 
 # ---------------------------------------------------------------------------- progress
@@ -123,7 +138,7 @@ async def sync_site(
     ``projects`` limits the sync to those project keys (the project list is then
     recorded as truncated); ``issues`` adds those issues (and the parents of
     sub-tasks).  Raises :class:`UserError` (one line) when the site cannot be
-    read at all; forbidden or missing facts are recorded, not raised.
+    read at all; forbidden, missing or unusable facts are recorded, not raised.
     """
     run = _Sync(client, [p.upper() for p in projects], [i.upper() for i in issues], progress or SyncProgress())
     snapshot = await run.run()
@@ -172,6 +187,7 @@ class _Sync:
         self.groups: list[Group] = []
         self.app_roles: list[ApplicationRole] = []
         self.schemes: list[PermissionScheme] | None = []
+        self._schemes_error = ""
         self.projects: list[Project] = []
         self.roles: dict[str, Role] = {}
         self.workflows: dict[str, Workflow] = {}
@@ -191,8 +207,14 @@ class _Sync:
             return  # the first problem found is the one reported
         self.facts[key] = Fact(kind, subject, status, endpoint, detail)
 
-    async def fetch(self, kind: FactKind, subject: str | None, endpoint: str, call: Awaitable[T]) -> T | None:
-        """Run ``call``; a 403/404 (or a 401 for an account that is otherwise logged in) becomes a recorded gap."""
+    def unusable(self, kind: FactKind, subject: str | None, endpoint: str, reason: object) -> None:
+        """Record a fact whose answer could not be used, with the reason (scrubbed: it may quote the server)."""
+        self.record(kind, subject, Status.TRUNCATED, endpoint, self.c.scrub.text(f"{_UNUSABLE}: {reason}", 300))
+
+    async def fetch(self, kind: FactKind, subject: str | None, endpoint: str, call: Awaitable[T], *,
+                    partial: bool = False) -> T | None:
+        """Run ``call``; a 403/404 (or a 401 for an account that is otherwise logged in), an unusable answer or
+        a list cut short becomes a recorded gap.  With ``partial``, a list cut short returns what was read."""
         try:
             return await call
         except PermissionDenied:
@@ -204,6 +226,22 @@ class _Sync:
                 raise
             # Some endpoints (POST /workflows, project roles) answer 401 to a logged-in account lacking permission.
             self.record(kind, subject, Status.FORBIDDEN, endpoint, f"HTTP 401 while logged in: needs {NEEDED[kind]}")
+        except PagingStopped as e:
+            self.record(kind, subject, Status.TRUNCATED, endpoint, str(e))
+            return e.items if partial else None  # type: ignore[return-value]
+        except BadResponse as e:
+            self.record(kind, subject, Status.TRUNCATED, endpoint, str(e))
+        return None
+
+    def parse(self, kind: FactKind, subject: str | None, endpoint: str, convert: Callable[..., T],
+              *args: Any) -> T | None:
+        """``convert(*args)`` on server JSON; a wrong shape becomes a recorded gap (and None)."""
+        try:
+            return convert(*args)
+        except Shape as e:
+            self.unusable(kind, subject, endpoint, e)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as e:
+            self.unusable(kind, subject, endpoint, f"unexpected shape ({type(e).__name__})")
         return None
 
     async def _still_logged_in(self) -> bool:
@@ -222,10 +260,11 @@ class _Sync:
     async def run(self) -> Snapshot:
         self.progress.say("checking the site and the account")
         # one after the other, so a failure always names the same endpoint: the site first, then the account
-        info, = await all_of([self.c.get(f"{API}/serverInfo")], wrong_site=self.c.site)
-        me, = await all_of([self.c.get(f"{API}/myself")], wrong_site=self.c.site)
-        self.site = _site(self.c.site, info)
-        if not isinstance(me, dict) or not me.get("accountId"):
+        async with self.c.phase("checking the site and the account"):
+            info = await self._site_call(f"{API}/serverInfo")
+            me = await self._site_call(f"{API}/myself")
+        self.site = _site(self.c.site, info, self.c.scrub.text)
+        if not isinstance(me, dict) or not isinstance(me.get("accountId"), str) or not me["accountId"]:
             raise WrongSite(f"wrong site: {self.c.site} did not return the logged-in account for "
                             f"{API}/myself; check the site URL")
         self.me = me
@@ -246,6 +285,18 @@ class _Sync:
         self.progress.say("done")
         return self.snapshot()
 
+    async def _site_call(self, path: str) -> Any:
+        """serverInfo and myself: a 404 or an unusable answer there means this is not a Jira Cloud site."""
+        try:
+            return await self.c.get(path)
+        except NotFound as e:
+            raise WrongSite(f"wrong site: {self.c.site} has no Jira Cloud REST API ({e.endpoint} answered HTTP 404); "
+                            "check the site URL (Jira Cloud sites look like https://your-domain.atlassian.net)",
+                            status=404, endpoint=e.endpoint) from None
+        except BadResponse as e:
+            raise WrongSite(f"wrong site: {self.c.site} did not answer like Jira Cloud ({e}); check the site URL",
+                            endpoint=e.endpoint) from None
+
     # ---- accounts and groups -------------------------------------------------------------------
 
     async def people_part(self) -> None:
@@ -258,75 +309,128 @@ class _Sync:
     async def accounts_part(self) -> None:
         endpoint = f"GET {API}/users/search"
         self.progress.say("fetching accounts")
-        users = await self.fetch(FactKind.ACCOUNTS, None, endpoint,
-                                 self.c.offset_array(f"{API}/users/search", page_size=1000))
-        if users is not None:
-            self.accounts = [_account(u) for u in users if isinstance(u, dict) and u.get("accountId")]
-            self.progress.done("accounts", len(self.accounts))
-            if self.accounts:
-                self.record(FactKind.ACCOUNTS, None, Status.COMPLETE, endpoint)
-            else:
-                self.record(FactKind.ACCOUNTS, None, Status.TRUNCATED, endpoint,
-                            f"users/search returned no accounts: needs {NEEDED[FactKind.ACCOUNTS]}")
-        self._accounts_ready.set()
+        try:
+            async with self.c.phase("reading accounts (users/search)"):
+                users = await self.fetch(FactKind.ACCOUNTS, None, endpoint,
+                                         self.c.offset_array(f"{API}/users/search", page_size=1000), partial=True)
+            if users is not None:
+                accounts: dict[str, Account] = {}
+                problem = ""
+                for user in users:
+                    try:
+                        account = _account(user)
+                    except Shape as e:
+                        problem = problem or str(e)
+                        continue
+                    accounts.setdefault(account.account_id, account)
+                if problem:
+                    self.unusable(FactKind.ACCOUNTS, None, endpoint, f"some accounts were left out: {problem}")
+                self.accounts = list(accounts.values())
+                self.progress.done("accounts", len(self.accounts))
+                if self.accounts:
+                    self.record(FactKind.ACCOUNTS, None, Status.COMPLETE, endpoint)
+                else:
+                    self.record(FactKind.ACCOUNTS, None, Status.TRUNCATED, endpoint,
+                                f"users/search returned no accounts: needs {NEEDED[FactKind.ACCOUNTS]}")
+        finally:
+            self._accounts_ready.set()
+
+    def _members_bound(self) -> int | None:
+        """A group cannot hold more members than the site has accounts (when the account list is complete)."""
+        fact = self.facts.get((FactKind.ACCOUNTS, None))
+        if fact is None or fact.status is not Status.COMPLETE:
+            return None
+        return len(self.accounts) + 1000
 
     async def groups_part(self) -> None:
         endpoint = f"GET {API}/group/bulk"
         self.progress.say("fetching groups")
-        found = await self.fetch(FactKind.GROUPS, None, endpoint, self.c.page_bean(f"{API}/group/bulk", page_size=50))
-        if found is None:
-            return
-        details = [(str(g.get("name")), str(g.get("groupId") or "")) for g in found if isinstance(g, dict)
-                   and g.get("name")]
-        self.record(FactKind.GROUPS, None, Status.COMPLETE, endpoint)
-        self.progress.expect("group members", len(details))
-        members = await all_of([self.members_of(name, gid) for name, gid in details])
-        self.groups = [Group(name, gid, tuple(m or ())) for (name, gid), m in zip(details, members)]
+        async with self.c.phase("reading groups and their members"):
+            found = await self.fetch(FactKind.GROUPS, None, endpoint,
+                                     self.c.page_bean(f"{API}/group/bulk", page_size=50), partial=True)
+            if found is None:
+                return
+            details: dict[str, str] = {}
+            problem = ""
+            for group in found:
+                try:
+                    g = shape.obj(group, "a group")
+                    details.setdefault(shape.text(g.get("name"), "a group's name"),
+                                       shape.opt_text(g.get("groupId"), "a group's id") or "")
+                except Shape as e:
+                    problem = problem or str(e)
+            if problem:
+                self.unusable(FactKind.GROUPS, None, endpoint, f"some groups were left out: {problem}")
+            self.record(FactKind.GROUPS, None, Status.COMPLETE, endpoint)
+            self.progress.expect("group members", len(details))
+            await self._accounts_ready.wait()
+            bound = self._members_bound()
+            members = await all_of([self.members_of(name, gid, bound) for name, gid in details.items()])
+            self.groups = [Group(name, gid, tuple(m or ())) for (name, gid), m in zip(details.items(), members)]
         self._members_ready.set()
 
-    async def members_of(self, name: str, group_id: str) -> list[str] | None:
+    async def members_of(self, name: str, group_id: str, bound: int | None) -> list[str] | None:
         params: list[tuple[str, str | int | bool]] = [("groupId", group_id)] if group_id else [("groupname", name)]
         params.append(("includeInactiveUsers", "true"))
-        users = await self.fetch(FactKind.GROUP_MEMBERS, name, f"GET {API}/group/member",
-                                 self.c.page_bean(f"{API}/group/member", params, page_size=50))
+        endpoint = f"GET {API}/group/member"
+        users = await self.fetch(FactKind.GROUP_MEMBERS, name, endpoint,
+                                 self.c.page_bean(f"{API}/group/member", params, page_size=50, max_items=bound),
+                                 partial=True)
         self.progress.done("group members")
         if users is None:
             return None
-        ids = []
+        ids: dict[str, None] = {}
+        problem = ""
         for user in users:
-            if isinstance(user, dict) and user.get("accountId"):
-                ids.append(str(user["accountId"]))
-                self._extra_accounts.setdefault(str(user["accountId"]), _account(user))
-        return ids
+            try:
+                account = _account(user)
+            except Shape as e:
+                problem = problem or str(e)
+                continue
+            ids[account.account_id] = None
+            self._extra_accounts.setdefault(account.account_id, account)
+        if problem:
+            self.unusable(FactKind.GROUP_MEMBERS, name, endpoint, f"some members were left out: {problem}")
+        return list(ids)
 
     # ---- products and schemes ------------------------------------------------------------------
 
     async def app_roles_part(self) -> None:
         endpoint = f"GET {API}/applicationrole"
-        roles = await self.fetch(FactKind.APPLICATION_ROLES, None, endpoint, self.c.get(f"{API}/applicationrole"))
+        async with self.c.phase("reading products (applicationrole)"):
+            roles = await self.fetch(FactKind.APPLICATION_ROLES, None, endpoint, self.c.get(f"{API}/applicationrole"))
         if roles is None:
             return
-        for role in roles if isinstance(roles, list) else []:
-            if not isinstance(role, dict) or not role.get("key"):
-                continue
-            groups = _group_names(role.get("groupDetails"), role.get("groups"))
-            defaults = _group_names(role.get("defaultGroupsDetails"), role.get("defaultGroups"))
-            self.app_roles.append(ApplicationRole(str(role["key"]), str(role.get("name") or role["key"]),
-                                                  groups, defaults))
-        self.app_roles.sort(key=lambda r: r.key)
+        found = self.parse(FactKind.APPLICATION_ROLES, None, endpoint, _application_roles, roles)
+        if found is None:
+            return
+        self.app_roles = sorted(found, key=lambda r: r.key)
         self.record(FactKind.APPLICATION_ROLES, None, Status.COMPLETE, endpoint)
 
     async def schemes_part(self) -> None:
         self.progress.say("fetching permission schemes")
+        endpoint = f"GET {API}/permissionscheme?expand=all"
         try:
-            data = await self.c.get(f"{API}/permissionscheme", [("expand", "all")])
-        except (PermissionDenied, NotFound) as e:
+            async with self.c.phase("reading permission schemes"):
+                data = await self.c.get(f"{API}/permissionscheme", [("expand", "all")])
+        except (PermissionDenied, NotFound, BadResponse) as e:
             self.schemes = None  # recorded per project once the projects are known
-            self._schemes_error = f"HTTP {e.status}: needs {NEEDED[FactKind.PERMISSION_SCHEME]}"
+            self._schemes_error = (f"HTTP {e.status}: needs {NEEDED[FactKind.PERMISSION_SCHEME]}"
+                                   if isinstance(e, PermissionDenied | NotFound) else str(e))
             return
-        found = data.get("permissionSchemes", []) if isinstance(data, dict) else []
-        self.schemes = sorted((_permission_scheme(s) for s in found if isinstance(s, dict) and "id" in s),
-                              key=lambda s: _id_order(s.id))
+        listed = self.parse(FactKind.PERMISSION_SCHEME, None, endpoint, lambda: shape.items(
+            shape.obj(data, "the answer").get("permissionSchemes"), "permissionSchemes"))
+        if listed is None:
+            self.schemes = None
+            self._schemes_error = self.facts[(FactKind.PERMISSION_SCHEME, None)].detail
+            return
+        schemes = {}
+        for n, item in enumerate(listed):
+            subject = _scheme_subject(item, n)
+            scheme = self.parse(FactKind.PERMISSION_SCHEME, subject, endpoint, _permission_scheme, item)
+            if scheme is not None:
+                schemes.setdefault(scheme.id, scheme)
+        self.schemes = sorted(schemes.values(), key=lambda s: _id_order(s.id))
         self.progress.done("permission schemes", len(self.schemes))
 
     # ---- projects ------------------------------------------------------------------------------
@@ -335,100 +439,112 @@ class _Sync:
         endpoint = f"GET {API}/project/search?status=live&status=archived"
         self.progress.say("fetching projects")
         base: list[tuple[str, str | int | bool]] = [("status", "live"), ("status", "archived"), ("expand", "lead")]
-        if self.want_projects:
-            batches = [self.want_projects[i:i + _KEY_BATCH] for i in range(0, len(self.want_projects), _KEY_BATCH)]
-            pages = await all_of([self.c.page_bean(f"{API}/project/search", [*base, *[("keys", k) for k in b]],
-                                                   page_size=100) for b in batches])
-            found = [p for page in pages for p in page]
-        else:
-            found = await self.c.page_bean(f"{API}/project/search", base, page_size=100)
-        raw = {str(p["key"]).upper(): p for p in found if isinstance(p, dict) and p.get("key") and p.get("id")}
-        if self.want_projects:
-            missing = [k for k in self.want_projects if k not in raw]
-            if missing:
-                raise UserError(f"project {', '.join(missing)} is not on {self.c.site} or not visible to this "
-                                "account: check the key (without --project the sync reads every visible project)")
-            self.record(FactKind.PROJECTS, None, Status.TRUNCATED, endpoint,
-                        "only the projects asked for: " + ", ".join(self.want_projects))
-        else:
-            self.record(FactKind.PROJECTS, None, Status.COMPLETE, endpoint)
+        async with self.c.phase("reading projects"):
+            if self.want_projects:
+                batches = [self.want_projects[i:i + _KEY_BATCH] for i in range(0, len(self.want_projects), _KEY_BATCH)]
+                pages = await all_of([self.fetch(FactKind.PROJECTS, None, endpoint, self.c.page_bean(
+                    f"{API}/project/search", [*base, *[("keys", k) for k in b]], page_size=100), partial=True)
+                    for b in batches])
+                found: list | None = [p for page in pages for p in page or ()]
+            else:
+                found = await self.fetch(FactKind.PROJECTS, None, endpoint,
+                                         self.c.page_bean(f"{API}/project/search", base, page_size=100), partial=True)
+            raw: dict[str, dict] = {}
+            problem = ""
+            for item in found or ():
+                try:
+                    p = shape.obj(item, "a project")
+                    key = shape.text(p.get("key"), "a project's key").upper()
+                    shape.text(p.get("id"), f"project {key}'s id")
+                except Shape as e:
+                    problem = problem or str(e)
+                    continue
+                raw.setdefault(key, p)
+            if problem:
+                self.unusable(FactKind.PROJECTS, None, endpoint, f"some projects were left out: {problem}")
+            if self.want_projects:
+                missing = [k for k in self.want_projects if k not in raw]
+                if missing and found is not None:
+                    raise UserError(f"project {', '.join(missing)} is not on {self.c.site} or not visible to this "
+                                    "account: check the key (without --project the sync reads every visible project)")
+                self.record(FactKind.PROJECTS, None, Status.TRUNCATED, endpoint,
+                            "only the projects asked for: " + ", ".join(self.want_projects))
+            elif found is not None:
+                self.record(FactKind.PROJECTS, None, Status.COMPLETE, endpoint)
         ordered = [raw[k] for k in sorted(raw)]
         self.progress.expect("projects", len(ordered))
-        self.projects = await all_of([self.project(p) for p in ordered])
+        async with self.c.phase("reading project roles, schemes and issue security"):
+            projects = await all_of([self.project(p) for p in ordered])
+        self.projects = [p for p in projects if p is not None]
         self.progress.say("fetching workflows")
-        await self.workflows_part()
+        async with self.c.phase("reading workflows"):
+            await self.workflows_part()
 
-    async def project(self, data: dict) -> Project:
+    async def project(self, data: dict) -> Project | None:
         key = str(data["key"]).upper()
-        team_managed = data.get("style") == "next-gen" or data.get("simplified") is True
         scheme_id, actors, security_id = await all_of([self.project_scheme(key), self.project_roles(key),
                                                        self.project_security(key)])
-        if team_managed and scheme_id is None and (FactKind.PROJECT_PERMISSION_SCHEME, key) not in self.facts:
+        self.progress.done("projects")
+        project = self.parse(FactKind.PROJECTS, None, f"GET {API}/project/search", _project, data, key, scheme_id,
+                             security_id, actors or {})
+        if project is None:
+            return None
+        if project.team_managed and scheme_id is None and (FactKind.PROJECT_PERMISSION_SCHEME, key) not in self.facts:
             self.record(FactKind.TEAM_ROLES, key, Status.NOT_FETCHED, "", NEEDED[FactKind.TEAM_ROLES])
-        project_type = _PROJECT_TYPES.get(str(data.get("projectTypeKey") or "software"), ProjectType.SOFTWARE)
-        customer_role = None
-        if project_type is ProjectType.SERVICE_DESK:
+        if project.project_type is ProjectType.SERVICE_DESK:
             customer_role = next((rid for rid in actors or {} if self.roles.get(rid) and
                                   self.roles[rid].name == "Service Desk Customers"), None)
-        lead = data.get("lead") if isinstance(data.get("lead"), dict) else {}
-        self.progress.done("projects")
-        return Project(
-            id=str(data["id"]), key=key, name=str(data.get("name") or key), project_type=project_type,
-            team_managed=team_managed, archived=data.get("archived") is True,
-            lead=str(lead["accountId"]) if lead.get("accountId") else None,
-            permission_scheme_id=scheme_id, issue_security_scheme_id=security_id,
-            role_actors=frozen_map({k: v for k, v in (actors or {}).items() if v.users or v.groups}),
-            customer_role_id=customer_role,
-        )
+            project = replace(project, customer_role_id=customer_role)
+        return project
 
     async def project_scheme(self, key: str) -> str | None:
-        data = await self.fetch(FactKind.PROJECT_PERMISSION_SCHEME, key, f"GET {API}/project/{key}/permissionscheme",
-                                self.c.get(f"{API}/project/{key}/permissionscheme"))
-        if isinstance(data, dict) and data.get("id") is not None:
-            return str(data["id"])
-        return None
+        endpoint = f"GET {API}/project/{path_segment(key)}/permissionscheme"
+        data = await self.fetch(FactKind.PROJECT_PERMISSION_SCHEME, key, endpoint,
+                                self.c.get(f"{API}/project/{path_segment(key)}/permissionscheme"))
+        if data is None:
+            return None
+        return self.parse(FactKind.PROJECT_PERMISSION_SCHEME, key, endpoint,
+                          lambda: shape.text(shape.obj(data, "the answer").get("id"), "the scheme's id"))
 
     async def project_roles(self, key: str) -> dict[str, RoleActors] | None:
-        endpoint = f"GET {API}/project/{key}/role"
-        names = await self.fetch(FactKind.PROJECT_ROLES, key, endpoint, self.c.get(f"{API}/project/{key}/role"))
-        if not isinstance(names, dict):
+        path = f"{API}/project/{path_segment(key)}/role"
+        names = await self.fetch(FactKind.PROJECT_ROLES, key, f"GET {path}", self.c.get(path))
+        if names is None:
             return None
-        ids = sorted({m.group(1) for url in names.values() if isinstance(url, str) and (m := _ROLE_ID.search(url))},
-                     key=_id_order)
-        details = await all_of([self.fetch(FactKind.PROJECT_ROLES, key, f"GET {API}/project/{key}/role/{{id}}",
-                                           self.c.get(f"{API}/project/{key}/role/{rid}")) for rid in ids])
+        ids = self.parse(FactKind.PROJECT_ROLES, key, f"GET {path}", _role_ids, names)
+        if ids is None:
+            return None
+        endpoint = f"GET {path}/{{id}}"
+        details = await all_of([self.fetch(FactKind.PROJECT_ROLES, key, endpoint, self.c.get(f"{path}/{rid}"))
+                                for rid in ids])
         actors: dict[str, RoleActors] = {}
         for rid, role in zip(ids, details):
-            if not isinstance(role, dict):
+            if role is None:
                 continue
-            if rid not in self.roles:
-                self.roles[rid] = Role(rid, str(role.get("name") or f"role {rid}"), str(role.get("description") or ""))
-            users, groups = [], []
-            for actor in role.get("actors") or []:
-                if not isinstance(actor, dict):
-                    continue
-                user = actor.get("actorUser") if isinstance(actor.get("actorUser"), dict) else {}
-                group = actor.get("actorGroup") if isinstance(actor.get("actorGroup"), dict) else {}
-                if user.get("accountId"):
-                    users.append(str(user["accountId"]))
-                elif group.get("name") or group.get("displayName"):
-                    groups.append(str(group.get("name") or group.get("displayName")))
-            actors[rid] = RoleActors(tuple(users), tuple(groups))
+            parsed = self.parse(FactKind.PROJECT_ROLES, key, endpoint, _role, rid, role)
+            if parsed is None:
+                continue
+            described, role_actors = parsed
+            self.roles.setdefault(rid, described)
+            actors[rid] = role_actors
         return actors
 
     async def project_security(self, key: str) -> str | None:
-        endpoint = f"GET {API}/project/{key}/issuesecuritylevelscheme"
+        path = f"{API}/project/{path_segment(key)}/issuesecuritylevelscheme"
         try:
-            data = await self.c.get(f"{API}/project/{key}/issuesecuritylevelscheme")
+            data = await self.c.get(path)
         except NotFound:
             # The project is visible (project/search listed it), so 404 means it uses no issue security scheme.
             return None
-        except (PermissionDenied, AuthenticationFailed) as e:
-            await self.fetch(FactKind.PROJECT_ISSUE_SECURITY, key, endpoint, _raise(e))
+        except (PermissionDenied, AuthenticationFailed, BadResponse) as e:
+            await self.fetch(FactKind.PROJECT_ISSUE_SECURITY, key, f"GET {path}", _raise(e))
             return None
-        if not isinstance(data, dict) or data.get("id") is None:
+        if data is None:
             return None
-        scheme_id = str(data["id"])
+        scheme_id = self.parse(FactKind.PROJECT_ISSUE_SECURITY, key, f"GET {path}",
+                               lambda: shape.opt_text(shape.obj(data, "the answer").get("id"), "the scheme's id"))
+        if scheme_id is None:
+            return None
         if scheme_id not in self._security:
             self._security[scheme_id] = asyncio.ensure_future(self.security_scheme(scheme_id))
         await asyncio.shield(self._security[scheme_id])
@@ -436,27 +552,19 @@ class _Sync:
 
     async def security_scheme(self, scheme_id: str) -> IssueSecurityScheme | None:
         kind = FactKind.ISSUE_SECURITY_SCHEME
+        path = f"{API}/issuesecurityschemes/{path_segment(scheme_id)}"
+        members_endpoint = f"GET {API}/issuesecurityschemes/level/member"
         scheme, members = await all_of([
-            self.fetch(kind, scheme_id, f"GET {API}/issuesecurityschemes/{scheme_id}",
-                       self.c.get(f"{API}/issuesecurityschemes/{scheme_id}")),
-            self.fetch(kind, scheme_id, f"GET {API}/issuesecurityschemes/level/member",
+            self.fetch(kind, scheme_id, f"GET {path}", self.c.get(path)),
+            self.fetch(kind, scheme_id, members_endpoint,
                        self.c.page_bean(f"{API}/issuesecurityschemes/level/member", [("schemeId", scheme_id)],
                                         page_size=50)),
         ])
-        if not isinstance(scheme, dict) or members is None:
+        if scheme is None or members is None:
             return None  # levels without their members would read as "nobody": leave the scheme out, gap recorded
-        by_level: dict[str, list[Holder]] = {}
-        for member in members or []:
-            if isinstance(member, dict) and isinstance(member.get("holder"), dict):
-                by_level.setdefault(str(member.get("issueSecurityLevelId")), []).append(_holder(member["holder"]))
-        levels = tuple(
-            SecurityLevel(str(lv["id"]), str(lv.get("name") or lv["id"]), tuple(by_level.get(str(lv["id"]), ())),
-                          str(lv.get("description") or ""))
-            for lv in scheme.get("levels") or [] if isinstance(lv, dict) and lv.get("id") is not None)
-        default = scheme.get("defaultSecurityLevelId")
+        found = self.parse(kind, scheme_id, f"GET {path}", _security_scheme, scheme_id, scheme, members)
         self.progress.done("issue security schemes")
-        return IssueSecurityScheme(scheme_id, str(scheme.get("name") or scheme_id), levels,
-                                   str(default) if default is not None else None)
+        return found
 
     # ---- workflows -----------------------------------------------------------------------------
 
@@ -471,16 +579,24 @@ class _Sync:
         answers = await all_of([self._workflow_schemes(batch) for batch in batches])
         scheme_of: dict[str, str] = {}
         for batch, answer in zip(batches, answers):
-            if answer is None:
+            if isinstance(answer, Exception):
                 for p in batch:
-                    self.record(FactKind.PROJECT_WORKFLOWS, p.key, Status.FORBIDDEN, endpoint,
-                                f"HTTP 403: needs {NEEDED[FactKind.PROJECT_WORKFLOWS]}")
+                    if isinstance(answer, BadResponse):
+                        self.record(FactKind.PROJECT_WORKFLOWS, p.key, Status.TRUNCATED, endpoint, str(answer))
+                    else:
+                        self.record(FactKind.PROJECT_WORKFLOWS, p.key, Status.FORBIDDEN, endpoint,
+                                    f"HTTP 403: needs {NEEDED[FactKind.PROJECT_WORKFLOWS]}")
                 continue
-            for item in answer.get("values") or [] if isinstance(answer, dict) else []:
-                scheme = _workflow_scheme(item.get("workflowScheme") or {})
+            mapped = self.parse(FactKind.PROJECT_WORKFLOWS, None, endpoint, _workflow_scheme_map, answer)
+            if mapped is None:
+                reason = self.facts.pop((FactKind.PROJECT_WORKFLOWS, None)).detail
+                for p in batch:
+                    self.record(FactKind.PROJECT_WORKFLOWS, p.key, Status.TRUNCATED, endpoint, reason)
+                continue
+            for scheme, project_ids in mapped:
                 self.workflow_schemes.setdefault(scheme.id, scheme)
-                for pid in item.get("projectIds") or []:
-                    scheme_of[str(pid)] = scheme.id
+                for pid in project_ids:
+                    scheme_of[pid] = scheme.id
             for p in batch:
                 if p.id not in scheme_of:
                     self.record(FactKind.PROJECT_WORKFLOWS, p.key, Status.NOT_FOUND, endpoint,
@@ -493,44 +609,49 @@ class _Sync:
         await all_of([self._workflows(batch) for batch in batches_n])
 
     async def _workflow_schemes(self, batch: list[Project]) -> Any:
+        """The answer, or the error that kept it from us (403/404/401-while-logged-in, or unusable)."""
         try:
             return await self.c.get(f"{API}/workflowscheme/project", [("projectId", p.id) for p in batch])
-        except (PermissionDenied, NotFound):
-            return None
-        except AuthenticationFailed:
+        except (PermissionDenied, NotFound, BadResponse) as e:
+            return e
+        except AuthenticationFailed as e:
             if not await self._still_logged_in():
                 raise
-            return None
+            return e
 
     async def _workflows(self, names: list[str]) -> None:
         endpoint = f"POST {API}/workflows"
         try:
             data = await self.c.post(f"{API}/workflows", {"workflowNames": names})
-        except (PermissionDenied, NotFound, AuthenticationFailed) as e:
+        except (PermissionDenied, NotFound, AuthenticationFailed, BadResponse) as e:
             if isinstance(e, AuthenticationFailed) and not await self._still_logged_in():
                 raise
-            status = Status.NOT_FOUND if isinstance(e, NotFound) else Status.FORBIDDEN
             for name in names:
-                self.record(FactKind.WORKFLOW, name, status, endpoint,
-                            f"HTTP {e.status}: needs {NEEDED[FactKind.WORKFLOW]}")
+                if isinstance(e, BadResponse):
+                    self.record(FactKind.WORKFLOW, name, Status.TRUNCATED, endpoint, str(e))
+                else:
+                    status = Status.NOT_FOUND if isinstance(e, NotFound) else Status.FORBIDDEN
+                    self.record(FactKind.WORKFLOW, name, status, endpoint,
+                                f"HTTP {e.status}: needs {NEEDED[FactKind.WORKFLOW]}")
             return
-        data = data if isinstance(data, dict) else {}
-        statuses = {}
-        for s in data.get("statuses") or []:
-            if isinstance(s, dict) and s.get("id") is not None:
-                statuses[str(s.get("statusReference") or s["id"])] = (str(s["id"]), str(s.get("name") or s["id"]))
-        for wf in data.get("workflows") or []:
-            if not isinstance(wf, dict) or not wf.get("name") or wf["name"] not in names:
+        statuses = self.parse(FactKind.WORKFLOW, None, endpoint, _workflow_statuses, data)
+        if statuses is None:
+            reason = self.facts.pop((FactKind.WORKFLOW, None)).detail
+            for name in names:
+                self.record(FactKind.WORKFLOW, name, Status.TRUNCATED, endpoint, reason)
+            return
+        listed = data.get("workflows")
+        if not isinstance(listed, list | None):
+            for name in names:
+                self.unusable(FactKind.WORKFLOW, name, endpoint, f"workflows is {shape.kind(listed)}, not a list")
+            return
+        for wf in listed or ():
+            name = wf.get("name") if isinstance(wf, dict) else None
+            if not isinstance(name, str) or name not in names or name in self.workflows:
                 continue
-            listed = []
-            for st in wf.get("statuses") or []:
-                if not isinstance(st, dict) or st.get("statusReference") is None:
-                    continue
-                ref = str(st["statusReference"])
-                sid, sname = statuses.get(ref, (ref, ref))
-                props = {str(k): _string(v) for k, v in (st.get("properties") or {}).items()}
-                listed.append(WorkflowStatus(sid, sname, frozen_map(props)))
-            self.workflows[str(wf["name"])] = Workflow(str(wf["name"]), tuple(listed))
+            workflow = self.parse(FactKind.WORKFLOW, name, endpoint, _workflow, wf, statuses)
+            if workflow is not None:
+                self.workflows[name] = workflow
         for name in names:
             if name not in self.workflows:
                 self.record(FactKind.WORKFLOW, name, Status.NOT_FOUND, endpoint, "Jira did not return this workflow")
@@ -539,17 +660,29 @@ class _Sync:
     # ---- global permissions --------------------------------------------------------------------
 
     async def global_part(self) -> None:
+        async with self.c.phase("reading global permissions (permissions/check)"):
+            await self._global_part()
+
+    async def _global_part(self) -> None:
         endpoint = f"POST {API}/permissions/check"
-        data = await self.fetch(FactKind.GLOBAL_PERMISSIONS, None, f"GET {API}/permissions",
-                                self.c.get(f"{API}/permissions"))
-        table = data.get("permissions") if isinstance(data, dict) else None
-        keys = sorted(k for k, v in (table or {}).items() if isinstance(v, dict) and v.get("type") == "GLOBAL")
+        listing = f"GET {API}/permissions"
+        data = await self.fetch(FactKind.GLOBAL_PERMISSIONS, None, listing, self.c.get(f"{API}/permissions"))
+        if data is None:
+            return
+        keys = self.parse(FactKind.GLOBAL_PERMISSIONS, None, listing, _global_keys, data)
+        if keys is None:
+            return
         if not keys:
-            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.NOT_FETCHED, f"GET {API}/permissions",
+            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.NOT_FETCHED, listing,
                         "Jira listed no global permissions")
             return
+        check = GlobalCheck(self.c, keys)
         me = str(self.me["accountId"])
-        mine = await self._check_globals(keys, None)
+        try:
+            mine = await check.ask(None)
+        except BadResponse as e:
+            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.TRUNCATED, endpoint, str(e))
+            return
         self.global_perms[me] = mine
         if "ADMINISTER" not in mine:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.FORBIDDEN, endpoint,
@@ -562,47 +695,28 @@ class _Sync:
         for group in self.groups:
             for member in group.members:
                 groups_of.setdefault(member, set()).add(group.name)
-        classes: dict[tuple[frozenset[str], AccountType], list[str]] = {}
-        for account in self._all_accounts():
-            if account.active:
-                kind = (frozenset(groups_of.get(account.account_id, ())), account.account_type)
-                classes.setdefault(kind, []).append(account.account_id)
-        asks: list[tuple[str, list[str]]] = []
-        for members in classes.values():
-            members.sort()
-            asks.append((me if me in members else members[0], members))
-        self.progress.expect("global permission checks", sum(1 for who, _ in asks if who != me))
-
-        async def ask(who: str, members: list[str]) -> None:
-            held = mine if who == me else await self._check_globals(keys, who)
-            if who != me:
-                self.progress.done("global permission checks")
-            for account_id in members:
-                self.global_perms[account_id] = held
-
+        accounts = [(a.account_id, frozenset(groups_of.get(a.account_id, ())), a.account_type)
+                    for a in self._all_accounts() if a.active]
         try:
-            await all_of([ask(who, members) for who, members in asks])
+            outcome = await check.for_accounts(accounts, me, mine, self.progress)
         except PermissionDenied:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.FORBIDDEN, endpoint,
                         f"HTTP 403: needs {NEEDED[FactKind.GLOBAL_PERMISSIONS]}")
             self.global_perms = {me: mine}
             return
+        except BadResponse as e:
+            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.TRUNCATED, endpoint, str(e))
+            self.global_perms = {me: mine}
+            return
+        self.global_perms.update(outcome.held)
         unknown = [g.name for g in self.groups if (FactKind.GROUP_MEMBERS, g.name) in self.facts]
-        detail = (f"asked Jira for {len(asks)} accounts, one per distinct set of groups and account type; the "
-                  "others in each set share its answer")
-        if unknown or (FactKind.GROUPS, None) not in self.facts:
+        if unknown or (FactKind.GROUPS, None) not in self.facts or self.facts[(FactKind.GROUPS, None)].status \
+                is not Status.COMPLETE:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.TRUNCATED, endpoint,
-                        detail + "; group members were not all readable, so accounts may have been grouped wrongly")
+                        outcome.detail + "; group members were not all readable, so accounts may have been grouped "
+                                         "wrongly")
         else:
-            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.COMPLETE, endpoint, detail)
-
-    async def _check_globals(self, keys: list[str], account_id: str | None) -> frozenset[str]:
-        body: dict[str, Any] = {"globalPermissions": keys, "projectPermissions": []}
-        if account_id is not None:
-            body["accountId"] = account_id
-        data = await self.c.post(f"{API}/permissions/check", body)
-        granted = data.get("globalPermissions") if isinstance(data, dict) else None
-        return frozenset(str(k) for k in granted or [])
+            self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.COMPLETE, endpoint, outcome.detail)
 
     # ---- issues --------------------------------------------------------------------------------
 
@@ -611,26 +725,33 @@ class _Sync:
             return
         self.progress.say("fetching issues")
         self.progress.expect("issues", len(self.want_issues))
-        await all_of([self.issue(key, parent_of=None) for key in self.want_issues])
+        async with self.c.phase("reading issues"):
+            await all_of([self.issue(key, depth=0) for key in self.want_issues])
         if self.want_projects:
             for issue in self.issues.values():
                 if issue.project_key not in self.want_projects:
                     self.want_projects.append(issue.project_key)
 
-    async def issue(self, key: str, parent_of: str | None) -> None:
-        endpoint = f"GET {API}/issue/{key}"
-        data = await self.fetch(FactKind.ISSUE, key, endpoint,
-                                self.c.get(f"{API}/issue/{key}", [("expand", "schema")]))
-        if parent_of is None:
+    async def issue(self, key: str, depth: int) -> None:
+        path = f"{API}/issue/{path_segment(key)}"
+        data = await self.fetch(FactKind.ISSUE, key, f"GET {path}", self.c.get(path, [("expand", "schema")]))
+        if depth == 0:
             self.progress.done("issues")
-        if not isinstance(data, dict) or not data.get("key"):
+        if data is None:
             return
-        issue = _issue(data)
-        if issue.key != key and parent_of is None:
-            self.record(FactKind.ISSUE, key, Status.COMPLETE, endpoint, f"Jira answered with issue {issue.key}")
+        issue = self.parse(FactKind.ISSUE, key, f"GET {path}", _issue, data)
+        if issue is None:
+            return
+        if issue.key != key and depth == 0:
+            self.record(FactKind.ISSUE, key, Status.COMPLETE, f"GET {path}", f"Jira answered with issue {issue.key}")
         self.issues.setdefault(issue.key, issue)
-        if issue.parent_key and issue.parent_key not in self.issues and issue.parent_key not in self.want_issues:
-            await self.issue(issue.parent_key, parent_of=issue.key)
+        parent = issue.parent_key
+        if parent and parent not in self.issues and parent not in self.want_issues:
+            if depth + 1 >= PARENT_DEPTH:
+                self.record(FactKind.ISSUE, parent, Status.NOT_FETCHED, f"GET {API}/issue/{path_segment(parent)}",
+                            f"the chain of sub-task parents is longer than {PARENT_DEPTH}: Jira allows one step")
+                return
+            await self.issue(parent, depth + 1)
 
     # ---- assembly ------------------------------------------------------------------------------
 
@@ -646,7 +767,7 @@ class _Sync:
             for p in self.projects:
                 if p.permission_scheme_id is not None:
                     self.record(FactKind.PERMISSION_SCHEME, p.permission_scheme_id, Status.FORBIDDEN,
-                                f"GET {API}/permissionscheme?expand=all", getattr(self, "_schemes_error", ""))
+                                f"GET {API}/permissionscheme?expand=all", self._schemes_error)
             schemes = []
         me = str(self.me.get("accountId") or "")
         listed = self.facts.get((FactKind.PROJECTS, None))
@@ -682,47 +803,11 @@ class _Sync:
         )
 
 
-# ---------------------------------------------------------------------------- concurrency helper
-
-
-async def all_of(calls: Iterable[Awaitable[Any]], *, wrong_site: str | None = None) -> list[Any]:
-    """Run awaitables concurrently and return their results in order.
-
-    The first failure cancels the others and is raised as it is (not as an
-    exception group), so a :class:`UserError` stays one line.  With
-    ``wrong_site``, a 404 means the URL is not a Jira Cloud site.
-    """
-    tasks = [asyncio.ensure_future(c) for c in calls]
-    if not tasks:
-        return []
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-        for task in tasks:
-            if task.done() and not task.cancelled() and task.exception() is not None:
-                error = task.exception()
-                if wrong_site and isinstance(error, NotFound):
-                    raise WrongSite(f"wrong site: {wrong_site} has no Jira Cloud REST API ({error.endpoint} answered "
-                                    "HTTP 404); check the site URL (Jira Cloud sites look like "
-                                    "https://your-domain.atlassian.net)", status=404, endpoint=error.endpoint)
-                assert error is not None
-                raise error
-        return [t.result() for t in tasks]
-    finally:
-        pending = [t for t in tasks if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
-        for task in tasks:  # mark every failure as seen: only the first is raised
-            if not task.cancelled():
-                task.exception()
-
-
 async def _raise(error: BaseException) -> Any:
     raise error
 
 
-# ---------------------------------------------------------------------------- converters
+# ---------------------------------------------------------------------------- converters (raise Shape)
 
 
 def _with_time(snapshot: Snapshot, taken: datetime) -> Snapshot:
@@ -730,68 +815,224 @@ def _with_time(snapshot: Snapshot, taken: datetime) -> Snapshot:
     return replace(snapshot, provenance=replace(snapshot.provenance, taken_at=stamp))
 
 
-def _site(url: str, info: Any) -> Site:
+def _site(url: str, info: Any, clean: Callable[[object, int], str]) -> Site:
     if not isinstance(info, dict) or not (info.get("baseUrl") or info.get("version")):
         raise WrongSite(f"wrong site: {url} did not describe itself like Jira ({API}/serverInfo); check the site URL")
-    kind = str(info.get("deploymentType") or "Cloud")
+    kind = clean(info.get("deploymentType") or "Cloud", 40)
     if kind.lower() != "cloud":
         raise UserError(f"{url} is Jira {kind}: jira-perms sync reads Jira Cloud sites only")
-    return Site(url=url, deployment=Deployment.CLOUD, server_version=str(info.get("version") or ""),
-                title=str(info.get("serverTitle") or ""))
+    version, title = info.get("version"), info.get("serverTitle")
+    return Site(url=url, deployment=Deployment.CLOUD, server_version=version if isinstance(version, str) else "",
+                title=title if isinstance(title, str) else "")
 
 
-def _account(user: dict) -> Account:
-    email = user.get("emailAddress")
+def _account(user: Any) -> Account:
+    from explorer.core.model import AccountType
+
+    u = shape.obj(user, "an account")
+    account_id = shape.text(u.get("accountId"), "an account's accountId")
+    kinds = {"atlassian": AccountType.ATLASSIAN, "app": AccountType.APP, "customer": AccountType.CUSTOMER}
+    kind = shape.opt_text(u.get("accountType"), f"account {account_id}'s type") or "atlassian"
     return Account(
-        account_id=str(user["accountId"]),
-        display_name=str(user.get("displayName") or user["accountId"]),
-        email=str(email) if email is not None else None,
-        active=user.get("active") is not False,
-        account_type=_ACCOUNT_TYPES.get(str(user.get("accountType") or "atlassian"), AccountType.ATLASSIAN),
+        account_id=account_id,
+        display_name=shape.opt_text(u.get("displayName"), f"account {account_id}'s name") or account_id,
+        email=shape.opt_text(u.get("emailAddress"), f"account {account_id}'s email"),
+        active=shape.flag(u.get("active"), f"account {account_id}'s active flag", True),
+        account_type=kinds.get(kind, AccountType.ATLASSIAN),
     )
 
 
-def _group_names(details: Any, names: Any) -> tuple[str, ...]:
-    if isinstance(details, list) and details:
-        return tuple(str(d["name"]) for d in details if isinstance(d, dict) and d.get("name"))
-    return tuple(str(n) for n in names or [] if n)
+def _group_names(details: Any, names: Any, what: str) -> tuple[str, ...]:
+    listed = shape.items(details, what)
+    if listed:
+        return tuple(shape.text(shape.obj(d, f"a group of {what}").get("name"), f"a group name of {what}")
+                     for d in listed)
+    return tuple(shape.text(n, f"a group name of {what}") for n in shape.items(names, what))
 
 
-def _holder(data: dict) -> Holder:
-    parameter = data.get("parameter")
-    value = data.get("value")
-    return Holder(str(data.get("type") or "unknown"), str(parameter) if parameter is not None else None,
-                  str(value) if value is not None else None)
+def _application_roles(data: Any) -> list[ApplicationRole]:
+    out = []
+    for role in shape.items(data, "the product list"):
+        r = shape.obj(role, "a product")
+        key = shape.text(r.get("key"), "a product's key")
+        out.append(ApplicationRole(key, shape.opt_text(r.get("name"), f"product {key}'s name") or key,
+                                   _group_names(r.get("groupDetails"), r.get("groups"), f"product {key}"),
+                                   _group_names(r.get("defaultGroupsDetails"), r.get("defaultGroups"),
+                                                f"product {key}'s defaults")))
+    return out
 
 
-def _permission_scheme(data: dict) -> PermissionScheme:
-    grants = tuple(
-        Grant(str(g.get("id")), str(g.get("permission")), _holder(g.get("holder") or {}))
-        for g in data.get("permissions") or [] if isinstance(g, dict) and g.get("permission"))
-    return PermissionScheme(str(data["id"]), str(data.get("name") or data["id"]), grants,
-                            str(data.get("description") or ""))
+def _holder(data: Any, what: str) -> Holder:
+    h = shape.obj(data, what)
+    return Holder(shape.opt_text(h.get("type"), f"{what}'s type") or "unknown",
+                  shape.opt_text(h.get("parameter"), f"{what}'s parameter"),
+                  shape.opt_text(h.get("value"), f"{what}'s value"))
 
 
-def _workflow_scheme(data: dict) -> WorkflowScheme:
-    scheme_id = str(data["id"]) if data.get("id") is not None else "default"
-    mappings = data.get("issueTypeMappings") if isinstance(data.get("issueTypeMappings"), dict) else {}
-    return WorkflowScheme(scheme_id, str(data.get("name") or "Default Workflow Scheme"),
-                          str(data.get("defaultWorkflow") or "jira"),
-                          frozen_map({str(k): str(v) for k, v in mappings.items()}))
+def _scheme_subject(item: Any, n: int) -> str:
+    scheme_id = item.get("id") if isinstance(item, dict) else None
+    return str(scheme_id) if isinstance(scheme_id, str | int) and not isinstance(scheme_id, bool) \
+        and len(str(scheme_id)) < 20 else f"#{n + 1}"
+
+
+def _permission_scheme(data: Any) -> PermissionScheme:
+    s = shape.obj(data, "a permission scheme")
+    scheme_id = shape.text(s.get("id"), "a permission scheme's id")
+    what = f"permission scheme {scheme_id}"
+    grants = []
+    for n, item in enumerate(shape.items(s.get("permissions"), f"{what}'s grants")):
+        g = shape.obj(item, f"grant {n + 1} of {what}")
+        permission = shape.opt_text(g.get("permission"), f"grant {n + 1} of {what}: the permission")
+        if not permission:
+            continue
+        grants.append(Grant(shape.opt_text(g.get("id"), f"grant {n + 1} of {what}: the id") or "None", permission,
+                            _holder(g.get("holder") if g.get("holder") is not None else {},
+                                    f"grant {n + 1} of {what}: the holder")))
+    return PermissionScheme(scheme_id, shape.opt_text(s.get("name"), f"{what}'s name") or scheme_id, tuple(grants),
+                            shape.opt_text(s.get("description"), f"{what}'s description") or "")
+
+
+def _project(data: dict, key: str, scheme_id: str | None, security_id: str | None,
+             actors: dict[str, RoleActors]) -> Project:
+    what = f"project {key}"
+    lead = shape.opt_obj(data.get("lead"), f"{what}'s lead") or {}
+    lead_id = shape.opt_text(lead.get("accountId"), f"{what}'s lead")
+    kind = shape.opt_text(data.get("projectTypeKey"), f"{what}'s type") or "software"
+    return Project(
+        id=shape.text(data.get("id"), f"{what}'s id"), key=key,
+        name=shape.opt_text(data.get("name"), f"{what}'s name") or key,
+        project_type=_PROJECT_TYPES.get(kind, ProjectType.SOFTWARE),
+        team_managed=data.get("style") == "next-gen" or data.get("simplified") is True,
+        archived=data.get("archived") is True,
+        lead=lead_id or None,
+        permission_scheme_id=scheme_id, issue_security_scheme_id=security_id,
+        role_actors=frozen_map({k: v for k, v in actors.items() if v.users or v.groups}),
+    )
+
+
+def _role_ids(names: Any) -> list[str]:
+    urls = shape.obj(names, "the role list")
+    found = set()
+    for name, url in urls.items():
+        link = shape.text(url, f"the link of role {name}")
+        m = _ROLE_ID.search(link)
+        if m:
+            found.add(m.group(1))
+    return sorted(found, key=_id_order)
+
+
+def _role(rid: str, data: Any) -> tuple[Role, RoleActors]:
+    r = shape.obj(data, f"role {rid}")
+    what = f"role {rid}"
+    users, groups = [], []
+    for n, item in enumerate(shape.items(r.get("actors"), f"{what}'s actors")):
+        actor = shape.obj(item, f"actor {n + 1} of {what}")
+        user = shape.opt_obj(actor.get("actorUser"), f"actor {n + 1} of {what}: the user") or {}
+        group = shape.opt_obj(actor.get("actorGroup"), f"actor {n + 1} of {what}: the group") or {}
+        account = shape.opt_text(user.get("accountId"), f"actor {n + 1} of {what}: the accountId")
+        if account:
+            users.append(account)
+            continue
+        name = shape.opt_text(group.get("name"), f"actor {n + 1} of {what}: the group name") or \
+            shape.opt_text(group.get("displayName"), f"actor {n + 1} of {what}: the group name")
+        if name:
+            groups.append(name)
+        elif user or group or actor.get("type") in ("atlassian-user-role-actor", "atlassian-group-role-actor"):
+            raise shape.Shape(f"actor {n + 1} of {what} names no account and no group")
+    role = Role(rid, shape.opt_text(r.get("name"), f"{what}'s name") or f"role {rid}",
+                shape.opt_text(r.get("description"), f"{what}'s description") or "")
+    return role, RoleActors(tuple(users), tuple(groups))
+
+
+def _security_scheme(scheme_id: str, scheme: Any, members: list) -> IssueSecurityScheme:
+    what = f"issue security scheme {scheme_id}"
+    s = shape.obj(scheme, what)
+    by_level: dict[str, list[Holder]] = {}
+    for n, item in enumerate(members):
+        m = shape.obj(item, f"member {n + 1} of {what}")
+        level = shape.text(m.get("issueSecurityLevelId"), f"member {n + 1} of {what}: the level")
+        by_level.setdefault(level, []).append(_holder(m.get("holder"), f"member {n + 1} of {what}: the holder"))
+    levels = []
+    for n, item in enumerate(shape.items(s.get("levels"), f"{what}'s levels")):
+        lv = shape.obj(item, f"level {n + 1} of {what}")
+        level_id = shape.text(lv.get("id"), f"level {n + 1} of {what}: the id")
+        levels.append(SecurityLevel(level_id, shape.opt_text(lv.get("name"), f"level {level_id}'s name") or level_id,
+                                    tuple(by_level.get(level_id, ())),
+                                    shape.opt_text(lv.get("description"), f"level {level_id}'s description") or ""))
+    default = shape.opt_text(s.get("defaultSecurityLevelId"), f"{what}'s default level")
+    return IssueSecurityScheme(scheme_id, shape.opt_text(s.get("name"), f"{what}'s name") or scheme_id,
+                               tuple(levels), default)
+
+
+def _workflow_scheme_map(answer: Any) -> list[tuple[WorkflowScheme, list[str]]]:
+    out = []
+    for n, item in enumerate(shape.items(shape.obj(answer, "the answer").get("values"), "values")):
+        entry = shape.obj(item, f"entry {n + 1}")
+        data = shape.opt_obj(entry.get("workflowScheme"), f"entry {n + 1}: the workflow scheme") or {}
+        scheme_id = shape.opt_text(data.get("id"), "a workflow scheme's id") or "default"
+        what = f"workflow scheme {scheme_id}"
+        mappings = shape.opt_obj(data.get("issueTypeMappings"), f"{what}'s issue type mappings") or {}
+        scheme = WorkflowScheme(scheme_id, shape.opt_text(data.get("name"), f"{what}'s name") or
+                                "Default Workflow Scheme",
+                                shape.opt_text(data.get("defaultWorkflow"), f"{what}'s default workflow") or "jira",
+                                frozen_map({str(k): shape.text(v, f"{what}'s workflow for issue type {k}")
+                                            for k, v in mappings.items()}))
+        ids = [shape.text(pid, f"a project id of {what}") for pid in shape.items(entry.get("projectIds"),
+                                                                                 f"{what}'s projects")]
+        out.append((scheme, ids))
+    return out
+
+
+def _workflow_statuses(data: Any) -> dict[str, tuple[str, str]]:
+    statuses = {}
+    for n, item in enumerate(shape.items(shape.obj(data, "the answer").get("statuses"), "statuses")):
+        s = shape.obj(item, f"status {n + 1}")
+        sid = shape.text(s.get("id"), f"status {n + 1}'s id")
+        ref = shape.opt_text(s.get("statusReference"), f"status {sid}'s reference") or sid
+        statuses[ref] = (sid, shape.opt_text(s.get("name"), f"status {sid}'s name") or sid)
+    return statuses
+
+
+def _workflow(wf: dict, statuses: dict[str, tuple[str, str]]) -> Workflow:
+    name = wf["name"]
+    what = f"workflow {name}"
+    listed = []
+    for n, item in enumerate(shape.items(wf.get("statuses"), f"{what}'s statuses")):
+        st = shape.obj(item, f"status {n + 1} of {what}")
+        ref = shape.opt_text(st.get("statusReference"), f"status {n + 1} of {what}: the reference")
+        if ref is None:
+            continue
+        sid, sname = statuses.get(ref, (ref, ref))
+        props = shape.opt_obj(st.get("properties"), f"the properties of status {sname} in {what}") or {}
+        values = {}
+        for k, v in props.items():
+            if isinstance(v, dict | list):
+                raise shape.Shape(f"property {k} of status {sname} in {what} is {shape.kind(v)}, not text")
+            values[str(k)] = _string(v)
+        listed.append(WorkflowStatus(sid, sname, frozen_map(values)))
+    return Workflow(name, tuple(listed))
+
+
+def _global_keys(data: Any) -> list[str]:
+    table = shape.opt_obj(shape.obj(data, "the answer").get("permissions"), "permissions") or {}
+    return sorted(k for k, v in table.items() if isinstance(v, dict) and v.get("type") == "GLOBAL")
 
 
 def _with_workflow_scheme(project: Project, scheme_id: str | None) -> Project:
     return replace(project, workflow_scheme_id=scheme_id) if scheme_id else project
 
 
-def _issue(data: dict) -> Issue:
-    fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
-    schema = data.get("schema") if isinstance(data.get("schema"), dict) else {}
-    issue_type = fields.get("issuetype") if isinstance(fields.get("issuetype"), dict) else {}
-    status = fields.get("status") if isinstance(fields.get("status"), dict) else {}
-    project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
-    security = fields.get("security") if isinstance(fields.get("security"), dict) else None
-    parent = fields.get("parent") if isinstance(fields.get("parent"), dict) else None
+def _issue(data: Any) -> Issue:
+    d = shape.obj(data, "the issue")
+    key = shape.text(d.get("key"), "the issue's key")
+    what = f"issue {key}"
+    fields = shape.opt_obj(d.get("fields"), f"{what}'s fields") or {}
+    schema = shape.opt_obj(d.get("schema"), f"{what}'s field schema") or {}
+    issue_type = shape.opt_obj(fields.get("issuetype"), f"{what}'s type") or {}
+    status = shape.opt_obj(fields.get("status"), f"{what}'s status") or {}
+    project = shape.opt_obj(fields.get("project"), f"{what}'s project") or {}
+    security = shape.opt_obj(fields.get("security"), f"{what}'s security level")
+    parent = shape.opt_obj(fields.get("parent"), f"{what}'s parent")
     subtask = issue_type.get("subtask") is True
     user_fields: dict[str, tuple[str, ...]] = {}
     group_fields: dict[str, tuple[str, ...]] = {}
@@ -799,21 +1040,31 @@ def _issue(data: dict) -> Issue:
         if not fid.startswith("customfield_"):
             continue
         kind = _field_kind(schema.get(fid), value)  # an empty user/group field is recorded empty, not left out
+        if kind is None:
+            continue
         values = value if isinstance(value, list) else [] if value is None else [value]
+        label = f"field {fid} of {what}"
         if kind == "user":
-            user_fields[fid] = tuple(str(v["accountId"]) for v in values if isinstance(v, dict) and v.get("accountId"))
-        elif kind == "group":
-            group_fields[fid] = tuple(str(v["name"]) for v in values if isinstance(v, dict) and v.get("name"))
+            user_fields[fid] = tuple(shape.text(shape.obj(v, label).get("accountId"), f"an account in {label}")
+                                     for v in values)
+        else:
+            group_fields[fid] = tuple(shape.text(shape.obj(v, label).get("name"), f"a group in {label}")
+                                      for v in values)
+    project_key = shape.opt_text(project.get("key"), f"{what}'s project key") or key.rsplit("-", 1)[0]
+    parent_key = shape.opt_text(parent.get("key"), f"{what}'s parent key") if parent else None
     return Issue(
-        key=str(data["key"]), id=str(data.get("id") or ""),
-        project_key=str(project.get("key") or str(data["key"]).rsplit("-", 1)[0]).upper(),
-        issue_type=IssueType(str(issue_type.get("id") or ""), str(issue_type.get("name") or ""), subtask),
-        status_id=str(status.get("id") or ""), status_name=str(status.get("name") or ""),
-        parent_key=str(parent["key"]) if subtask and parent and parent.get("key") else None,
-        security_level_id=str(security["id"]) if security and security.get("id") is not None else None,
-        reporter=_account_id(fields.get("reporter")), assignee=_account_id(fields.get("assignee")),
+        key=key, id=shape.opt_text(d.get("id"), f"{what}'s id") or "",
+        project_key=project_key.upper(),
+        issue_type=IssueType(shape.opt_text(issue_type.get("id"), f"{what}'s type id") or "",
+                             shape.opt_text(issue_type.get("name"), f"{what}'s type name") or "", subtask),
+        status_id=shape.opt_text(status.get("id"), f"{what}'s status id") or "",
+        status_name=shape.opt_text(status.get("name"), f"{what}'s status name") or "",
+        parent_key=parent_key if subtask and parent_key else None,
+        security_level_id=shape.opt_text(security.get("id"), f"{what}'s security level id") if security else None,
+        reporter=_account_id(fields.get("reporter"), f"{what}'s reporter"),
+        assignee=_account_id(fields.get("assignee"), f"{what}'s assignee"),
         user_fields=frozen_map(user_fields), group_fields=frozen_map(group_fields),
-        summary=str(fields.get("summary") or ""),
+        summary=_string(fields.get("summary")) if not isinstance(fields.get("summary"), dict | list) else "",
     )
 
 
@@ -834,18 +1085,25 @@ def _field_kind(schema: Any, value: Any) -> str | None:
     return None
 
 
-def _account_id(value: Any) -> str | None:
-    return str(value["accountId"]) if isinstance(value, dict) and value.get("accountId") else None
+def _account_id(value: Any, what: str) -> str | None:
+    user = shape.opt_obj(value, what)
+    return shape.opt_text(user.get("accountId"), what) or None if user else None
 
 
 def _string(value: Any) -> str:
-    return value if isinstance(value, str) else "" if value is None else str(value)
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= shape.MAX_ID:
+        raise shape.Shape("a number too large to be Jira's")
+    return str(value)
 
 
 def _id_order(value: str) -> tuple[int, int | str]:
-    return (0, int(value)) if value.isdigit() else (1, value)
+    return (0, int(value)) if value.isdigit() and len(value) < 19 else (1, value)
 
 
 def _issue_order(key: str) -> tuple[str, int]:
     project, _, number = key.rpartition("-")
-    return (project, int(number)) if number.isdigit() else (key, 0)
+    return (project, int(number)) if number.isdigit() and len(number) < 19 else (key, 0)

@@ -19,8 +19,9 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.resolve import resolve_account
-from explorer.jira.client import API, JiraClient, PermissionDenied
-from explorer.jira.sync import all_of
+from explorer.jira.client import API, JiraClient
+from explorer.jira.errors import PermissionDenied
+from explorer.jira.tasks import all_of
 
 CHECK = f"{API}/permissions/check"
 
