@@ -33,6 +33,9 @@ def content(snapshot) -> dict:
     doc = snapshot_to_dict(snapshot)
     doc["provenance"].pop("takenAt", None)
     doc["provenance"]["site"] = doc["site"]["url"] = "<the fake server>"  # each server has its own port
+    for fact in doc["completeness"]:  # how many accounts were asked depends on the inference, not the answer
+        if fact["kind"] == "global_permissions" and fact.get("detail", "").startswith("asked Jira about "):
+            fact["detail"] = "<asked Jira about some accounts>"
     return doc
 
 

@@ -204,7 +204,7 @@ def test_failures_are_one_line_exit_2_and_no_file(homes, tmp_path, case, needles
     assert debug.returncode == 2 and "Traceback" not in debug.stderr
     assert debug.stderr.strip().splitlines()[-1] == result.stderr.strip()
     if case not in ("network-down",):
-        assert "jira-perms debug: GET" in debug.stderr and "'authorization': '<redacted>'" in debug.stderr
+        assert "jira-perms debug: GET" in debug.stderr and "'Authorization': '[redacted]'" in debug.stderr
 
 
 def test_failures_in_process_never_log_the_token(homes, tmp_path, capsys, caplog):

@@ -81,7 +81,7 @@ def test_login_never_shows_the_token(homes, jira, use_keyring, monkeypatch, caps
         if code == 2:
             assert len(err.strip().splitlines()) == 1
         if case != "refused":
-            assert any(r.name.startswith(("httpx", "httpcore")) for r in caplog.records)  # debug logging was on
+            assert any(r.name == "explorer.jira" for r in caplog.records)  # debug logging was on
         from explorer.store import credentials
         credentials.reset_keyring_state()
         monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(TOKEN + "\n"))

@@ -61,9 +61,18 @@ def _site_args(p: argparse.ArgumentParser, site_help: str = "Jira Cloud site URL
     p.add_argument("--email", metavar="EMAIL", help="Atlassian account email (default: the one configured for "
                                                     "the site)")
     p.add_argument("--concurrency", type=int, default=8, metavar="N", help="requests in flight at once (default 8)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout (default 30)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="deadline for one whole request, headers and body (default 120)")
+    p.add_argument("--phase-timeout", type=float, default=3600.0, metavar="SECONDS",
+                   help="deadline for each phase: signing in, reading accounts, groups, projects, ... (default 3600)")
     p.add_argument("--max-retries", type=int, default=5, metavar="N",
                    help="retries after a 5xx or a connection error, per request (default 5)")
+    p.add_argument("--max-wait", type=float, default=600.0, metavar="SECONDS",
+                   help="longest total wait when Jira rate-limits (Retry-After), all requests together (default 600)")
+    p.add_argument("--max-response-mb", type=int, default=64, metavar="MB",
+                   help="largest answer accepted, after decompression (default 64)")
+    p.add_argument("--max-items", type=int, default=250_000, metavar="N",
+                   help="most items read from one paged list before it is recorded as cut short (default 250000)")
     p.add_argument("--debug", action="store_true",
                    help="log every request to stderr (the Authorization header is redacted)")
 
@@ -81,17 +90,28 @@ def _account_for(site: str | None, email: str | None) -> tuple[str, str, str]:
     return chosen.url, chosen.email, token
 
 
-def _client(args: argparse.Namespace, site: str, email: str, token: str) -> JiraClient:
-    from explorer.jira.client import JiraClient, RetryPolicy
+def _client(args: argparse.Namespace, site: str, email: str | None, token: str) -> JiraClient:
+    from explorer.jira.client import JiraClient
+    from explorer.jira.limits import MB, Limits, RetryPolicy
 
     if args.concurrency < 1 or args.concurrency > 64:
         raise UserError("--concurrency must be between 1 and 64")
     if args.max_retries < 0:
         raise UserError("--max-retries cannot be negative")
-    if args.timeout <= 0:
-        raise UserError("--timeout must be positive")
-    return JiraClient(site, email, token, concurrency=args.concurrency, timeout=args.timeout,
-                      retry=RetryPolicy(max_retries=args.max_retries))
+    for flag, value in (("--timeout", args.timeout), ("--phase-timeout", args.phase_timeout),
+                        ("--max-wait", args.max_wait)):
+        if not 0 < value < 10**7:
+            raise UserError(f"{flag} must be a positive number of seconds")
+    if not 1 <= args.max_response_mb <= 4096:
+        raise UserError("--max-response-mb must be between 1 and 4096")
+    if not 1 <= args.max_items <= 10**8:
+        raise UserError("--max-items must be between 1 and 100000000")
+    limits = Limits(read_timeout=min(30.0, args.timeout), request_deadline=args.timeout,
+                    phase_deadline=args.phase_timeout, max_response_bytes=args.max_response_mb * MB,
+                    max_items=args.max_items, max_total_items=max(args.max_items, Limits.max_total_items))
+    return JiraClient(site, email, token, concurrency=args.concurrency, limits=limits,
+                      retry=RetryPolicy(max_retries=args.max_retries, max_wait=min(300.0, args.max_wait),
+                                        max_total_wait=args.max_wait))
 
 
 def _debug_logging(enabled: bool) -> None:

@@ -23,6 +23,18 @@ class Credentials:
         return f"Credentials({self.scheme}, <redacted>)"
 
 
+class Sealed:
+    """Text that holds a secret: usable as ``.value``, shown as ``<redacted>`` in any repr or traceback."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+
 def basic(user: str, secret: str) -> Credentials:
     """Basic auth: ``user:secret`` in base64 (Cloud: email and API token)."""
     encoded = base64.b64encode(f"{user}:{secret}".encode()).decode("ascii")

@@ -44,7 +44,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from explorer import __version__
 from explorer.core.errors import UserError
 from explorer.jira import wire
-from explorer.jira.auth import for_account
+from explorer.jira.auth import Sealed, for_account
 from explorer.jira.errors import (
     AuthenticationFailed,
     BadRequest,
@@ -121,8 +121,8 @@ class JiraClient(Paging):
         self._not_before = 0.0
         self._rng = random.Random()
         origin = wire.Origin.parse(self.site)
-        self._head = (f"Host: {origin.authority}\r\nUser-Agent: {USER_AGENT}\r\nAccept: application/json\r\n"
-                      f"Accept-Encoding: gzip, deflate\r\nAuthorization: {credentials.header}\r\n")
+        self._head = Sealed(f"Host: {origin.authority}\r\nUser-Agent: {USER_AGENT}\r\nAccept: application/json\r\n"
+                            f"Accept-Encoding: gzip, deflate\r\nAuthorization: {credentials.header}\r\n")
         self._shown_headers = {"Host": origin.authority, "User-Agent": USER_AGENT, "Accept": "application/json",
                                "Accept-Encoding": "gzip, deflate", "Authorization": REDACTED}
         self._pool = wire.Pool(origin, tls=ssl_context() if origin.scheme == "https" else None,
@@ -169,7 +169,7 @@ class JiraClient(Paging):
         endpoint = f"{method} {path}"
         query = urlencode([(k, _param(v)) for k, v in params]) if params else ""
         target = f"{self._base}{path}?{query}" if query else f"{self._base}{path}"
-        head = f"{method} {target} HTTP/1.1\r\n{self._head}"
+        head = f"{method} {target} HTTP/1.1\r\n{self._head.value}"
         if body is not None:
             payload = json.dumps(body, separators=(",", ":")).encode()
             request = (f"{head}Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
@@ -278,8 +278,8 @@ class JiraClient(Paging):
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         json_typed = not kind or kind in _JSON_TYPES or kind.endswith("+json")
         try:
-            return json.loads(body)
-        except (ValueError, RecursionError, UnicodeDecodeError) as e:
+            return json.loads(body.decode("utf-8"))
+        except (ValueError, RecursionError) as e:
             if not json_typed:
                 raise WrongSite(
                     f"wrong site: {self.site} did not answer like Jira ({endpoint} gave {self.scrub.text(kind, 60)}, "
@@ -356,7 +356,7 @@ class JiraClient(Paging):
                                f"{self.limits.read_timeout:g} s{tries}; check the network and try again",
                                endpoint=endpoint)
         return NetworkDown(f"network down or {self.host} unreachable: {text}{tries}; check the network and the "
-                           "site URL", endpoint=endpoint)
+                           "site URL", endpoint=endpoint, reason=text)
 
     def _log(self, method: str, target: str, response: wire.Response | None, error: Exception | None,
              seconds: float) -> None:
@@ -371,6 +371,20 @@ class JiraClient(Paging):
 
 
 # ---------------------------------------------------------------------------- module helpers
+
+
+async def identify(client: JiraClient, path: str) -> Any:
+    """GET a path every Jira answers (serverInfo, myself): a 404 or an unusable answer there means the URL is
+    not a Jira site of this kind, said as :class:`WrongSite`."""
+    try:
+        return await client.get(path)
+    except NotFound as e:
+        raise WrongSite(f"wrong site: {client.site} has no Jira REST API at {path} (HTTP 404); check the site URL "
+                        "(Jira Cloud sites look like https://your-domain.atlassian.net)", status=404,
+                        endpoint=e.endpoint) from None
+    except BadResponse as e:
+        raise WrongSite(f"wrong site: {client.site} did not answer like Jira ({e}); check the site URL",
+                        endpoint=e.endpoint) from None
 
 
 def path_segment(value: object) -> str:
@@ -454,7 +468,7 @@ def _json_problem(error: BaseException) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
     if isinstance(error, UnicodeDecodeError):
-        return "not UTF-8"
+        return "not UTF-8"  # checked before JSONDecodeError: both are ValueErrors
     if isinstance(error, json.JSONDecodeError):
         return f"malformed at character {error.pos}"
     return "a number too long to read" if "digits" in str(error) else "malformed"

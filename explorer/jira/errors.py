@@ -14,10 +14,11 @@ class JiraError(UserError):
 
     cause = "request failed"
 
-    def __init__(self, message: str, *, status: int | None = None, endpoint: str = "") -> None:
+    def __init__(self, message: str, *, status: int | None = None, endpoint: str = "", reason: str = "") -> None:
         super().__init__(" ".join(message.split()))
         self.status = status
         self.endpoint = endpoint
+        self.reason = reason  # the underlying cause in a few words (network errors), scrubbed
 
 
 class AuthenticationFailed(JiraError):

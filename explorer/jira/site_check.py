@@ -129,7 +129,8 @@ def _failure(error: JiraError, client: JiraClient, site: str, email: str, source
         return SiteCheckFailed(WRONG_SITE, str(error))
     if status is not None:
         return SiteCheckFailed(WRONG_SITE, f"{site} answered HTTP {status} to {MYSELF}; check the site URL")
-    text = str(error).lower()
-    why = "connection refused" if "refused" in text else client.scrub.text(error, 160)
+    why = error.reason or client.scrub.text(error, 160)
+    if "refused" in why:
+        why = "connection refused"
     return SiteCheckFailed(UNREACHABLE, f"cannot connect to {site} ({why}); check the site URL "
                                         "(like https://your-site.atlassian.net) and the network")

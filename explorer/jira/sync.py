@@ -58,7 +58,7 @@ from explorer.core.model import (
     frozen_map,
 )
 from explorer.jira import shape
-from explorer.jira.client import API, JiraClient, path_segment
+from explorer.jira.client import API, JiraClient, identify, path_segment
 from explorer.jira.errors import (
     AuthenticationFailed,
     BadResponse,
@@ -261,8 +261,8 @@ class _Sync:
         self.progress.say("checking the site and the account")
         # one after the other, so a failure always names the same endpoint: the site first, then the account
         async with self.c.phase("checking the site and the account"):
-            info = await self._site_call(f"{API}/serverInfo")
-            me = await self._site_call(f"{API}/myself")
+            info = await identify(self.c, f"{API}/serverInfo")
+            me = await identify(self.c, f"{API}/myself")
         self.site = _site(self.c.site, info, self.c.scrub.text)
         if not isinstance(me, dict) or not isinstance(me.get("accountId"), str) or not me["accountId"]:
             raise WrongSite(f"wrong site: {self.c.site} did not return the logged-in account for "
@@ -284,18 +284,6 @@ class _Sync:
             await asyncio.gather(*self._security.values(), return_exceptions=True)
         self.progress.say("done")
         return self.snapshot()
-
-    async def _site_call(self, path: str) -> Any:
-        """serverInfo and myself: a 404 or an unusable answer there means this is not a Jira Cloud site."""
-        try:
-            return await self.c.get(path)
-        except NotFound as e:
-            raise WrongSite(f"wrong site: {self.c.site} has no Jira Cloud REST API ({e.endpoint} answered HTTP 404); "
-                            "check the site URL (Jira Cloud sites look like https://your-domain.atlassian.net)",
-                            status=404, endpoint=e.endpoint) from None
-        except BadResponse as e:
-            raise WrongSite(f"wrong site: {self.c.site} did not answer like Jira Cloud ({e}); check the site URL",
-                            endpoint=e.endpoint) from None
 
     # ---- accounts and groups -------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import os
 import socket
 import ssl
 import zlib
@@ -218,8 +219,8 @@ class Pool:
         except ssl.SSLError as e:
             raise TLSFailed(f"the TLS handshake with {self.origin.host} failed ({_ssl_reason(e)})") from None
         except OSError as e:
-            raise ConnectFailed(f"cannot connect to {target.host}:{target.port} ({e.strerror or type(e).__name__})"
-                                ) from None
+            why = os.strerror(e.errno) if e.errno else type(e).__name__
+            raise ConnectFailed(f"cannot connect to {target.host}:{target.port} ({why.lower()})") from None
         _nodelay(writer)
         conn = _Connection(reader, writer)
         if self.proxy:

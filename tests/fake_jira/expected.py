@@ -54,8 +54,7 @@ def expected_snapshot(site: Snapshot, url: str, *, issues: tuple[str, ...] = (),
         Fact(FactKind.APPLICATION_ROLES, None, Status.COMPLETE, f"GET {API}/applicationrole"),
         Fact(FactKind.PROJECTS, None, Status.COMPLETE, f"GET {API}/project/search?status=live&status=archived"),
         Fact(FactKind.GLOBAL_PERMISSIONS, None, Status.COMPLETE, f"POST {API}/permissions/check",
-             f"asked Jira for {len(classes)} accounts, one per distinct set of groups and account type; the others "
-             "in each set share its answer"),
+             f"asked Jira about some of the {len(classes)} distinct sets of groups and account type"),
     ]
     return Snapshot(
         site=Site(url, site.site.deployment, site.site.server_version, site.site.title),

@@ -14,8 +14,9 @@ from typing import Any
 
 from explorer.core.errors import UserError
 from explorer.core.model import Deployment, Snapshot
-from explorer.jira.client import JiraClient, WrongSite
-from explorer.jira.sync import SyncProgress, all_of
+from explorer.jira.client import JiraClient, identify
+from explorer.jira.errors import WrongSite
+from explorer.jira.sync import SyncProgress
 
 SERVER_INFO = "/rest/api/2/serverInfo"
 NAMES = {"cloud": Deployment.CLOUD, "dc": Deployment.DATA_CENTER, "datacenter": Deployment.DATA_CENTER,
@@ -43,7 +44,7 @@ def detect(info: Any, site: str) -> Deployment:
 
 async def server_info(client: JiraClient) -> dict:
     """The site's serverInfo (a 404 means the URL is not a Jira site)."""
-    info, = await all_of([client.get(SERVER_INFO)], wrong_site=client.site)
+    info = await identify(client, SERVER_INFO)
     detect(info, client.site)
     return info
 

@@ -60,8 +60,10 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
-from explorer.jira.client import AuthenticationFailed, JiraClient, NotFound, PermissionDenied, WrongSite
-from explorer.jira.sync import SyncProgress, _id_order, _issue_order, _with_time, all_of
+from explorer.jira.client import JiraClient, identify
+from explorer.jira.errors import AuthenticationFailed, NotFound, PermissionDenied, WrongSite
+from explorer.jira.sync import SyncProgress, _id_order, _issue_order, _with_time
+from explorer.jira.tasks import all_of
 
 API = "/rest/api/2"
 T = TypeVar("T")
@@ -181,7 +183,7 @@ class _DCSync:
     # ---- orchestration -------------------------------------------------------------------------
     async def run(self) -> Snapshot:
         self.progress.say("checking the account")
-        me, = await all_of([self.c.get(f"{API}/myself")], wrong_site=self.c.site)
+        me = await identify(self.c, f"{API}/myself")
         if not isinstance(me, dict) or not me.get("key") or not me.get("name"):
             raise WrongSite(f"wrong site: {self.c.site} did not return the logged-in user for {API}/myself; check "
                             "the site URL", endpoint=f"GET {API}/myself")

@@ -29,7 +29,7 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.resolve import resolve_account
 from explorer.jira.client import JiraClient, NotFound, PermissionDenied
-from explorer.jira.sync import all_of
+from explorer.jira.tasks import all_of
 from explorer.jira.verify import Comparison, VerifyReport
 
 API = "/rest/api/2"
