@@ -28,7 +28,8 @@ def login(monkeypatch, capsys, site: str, *extra: str, email: str = EMAIL, token
 
 
 def keyring_key(site_url: str, email: str = EMAIL) -> tuple[str, str]:
-    return ("jira-perms", f"{email}@{site_url.split('://', 1)[1]}")
+    """The keyring entry of a site: https sites by host, http (loopback test) sites with their scheme."""
+    return ("jira-perms", f"{email}@{site_url.split('://', 1)[1] if site_url.startswith('https') else site_url}")
 
 
 # --------------------------------------------------------------------------- login
@@ -190,7 +191,8 @@ def test_logout_without_any_keyring_still_forgets_the_site(homes, use_keyring, j
     monkeypatch.setenv("JIRA_API_TOKEN", TOKEN)
     code, out, err = cli(monkeypatch, capsys, "logout", "--forget")
     assert code == 0, err
-    assert "no API token was stored" in out and "removed the site" in out and "JIRA_API_TOKEN is still set" in out
+    assert "cannot tell whether an API token is stored" in out and "removed the site" in out
+    assert "JIRA_API_TOKEN is still set" in out
     assert tomllib.loads(config_path().read_text()) == {"sites": []}
 
 

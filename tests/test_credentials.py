@@ -52,7 +52,8 @@ def assert_keyring_line(error: BaseException, *needles: str) -> None:
 
 def test_one_entry_per_site_and_email(homes, memory_keyring):
     assert keyring_username("acme.atlassian.net/", " me@acme.com ") == "me@acme.com@acme.atlassian.net"
-    assert keyring_username("http://127.0.0.1:8080", "me@acme.com") == "me@acme.com@127.0.0.1:8080"
+    assert keyring_username("http://127.0.0.1:8080", "me@acme.com") == "me@acme.com@http://127.0.0.1:8080"
+    assert keyring_username("https://127.0.0.1:8080", "me@acme.com") == "me@acme.com@127.0.0.1:8080"
     store_token(SITE, "me@acme.com", "tok-1")
     store_token(SITE, "bot@acme.com", "tok-2")
     store_token("https://beta.atlassian.net", "me@acme.com", "tok-3")

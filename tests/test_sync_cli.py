@@ -256,19 +256,19 @@ def synced(homes, tmp_path):
 
 def test_verify_one_question_side_by_side(synced, homes):
     fake, out = synced
-    result = run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--account", "Dev Lead", "--permission",
+    result = run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--account", "Dev Lead", "--permission",
                  "Administer Projects", "--project", "PBA", env=homes)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("AGREE: Dev Lead") and "local replay: allowed" in result.stdout
     assert "Jira says:    allowed" in result.stdout
-    on_issue = run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--account", "Dev Lead",
+    on_issue = run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--account", "Dev Lead",
                    "--permission", "EDIT_ISSUES", "--issue", "PBA-2", env=homes)
     assert on_issue.returncode == 0 and "issue PBA-2" in on_issue.stdout
 
 
 def test_verify_sample_reports_agreement(synced, homes):
     fake, out = synced
-    result = run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--sample", "40", "--seed", "3", env=homes)
+    result = run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--sample", "40", "--seed", "3", env=homes)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Checked 40 random" in result.stdout and "= 100.0%" in result.stdout and "seed 3" in result.stdout
 
@@ -277,11 +277,11 @@ def test_verify_sample_shows_every_disagreement(synced, homes):
     fake, out = synced
     import json as _json
 
-    first = _json.loads(run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--sample", "12", "--seed",
+    first = _json.loads(run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--sample", "12", "--seed",
                             "9", "--format", "json", env=homes).stdout)
     picked = first["comparisons"][:2]
     fake.faults.flip.update((c["account"]["accountId"], c["permission"], c["project"]) for c in picked)
-    result = run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--sample", "12", "--seed", "9",
+    result = run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--sample", "12", "--seed", "9",
                  env=homes)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Agreement: 10/12" in result.stdout and "Disagreements (2):" in result.stdout
@@ -292,10 +292,27 @@ def test_verify_sample_shows_every_disagreement(synced, homes):
 
 def test_verify_errors_are_one_line(synced, homes):
     fake, out = synced
-    assert_one_line_error(run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, env=homes), "--sample")
-    assert_one_line_error(run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, "--account", "Dev Lead",
+    assert_one_line_error(run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, env=homes), "--sample")
+    assert_one_line_error(run("verify", "--snapshot", str(out), "--site", fake.url, "--email", ADMIN_EMAIL, "--account", "Dev Lead",
                               "--permission", "EDIT_ISSUES", "--issue", "PBA-99", env=homes),
                           "sync --issue PBA-99")
-    refused = run("verify", "--snapshot", str(out), "--email", DEV_EMAIL, "--account", "Ada Admin", "--permission",
+    refused = run("verify", "--snapshot", str(out), "--site", fake.url, "--email", DEV_EMAIL, "--account", "Ada Admin", "--permission",
                   "BROWSE_PROJECTS", "--project", "PBA", env=homes, token=DEV_TOKEN)
     assert_one_line_error(refused, "permission denied", "Administer Jira")
+
+
+def test_verify_sends_credentials_only_to_a_configured_or_named_site(synced, homes):
+    from explorer.store.config import Config, SiteConfig, save_config
+
+    fake, out = synced
+    before = fake.total_requests
+    question = ("--account", "Dev Lead", "--permission", "ADMINISTER")
+    refused = run("verify", "--snapshot", str(out), "--email", ADMIN_EMAIL, *question, env=homes)
+    assert_one_line_error(refused, "not configured", "credentials only go to a site you configured", "--site")
+    assert fake.total_requests == before  # nothing was sent to the snapshot's site
+    config = Config()
+    config.add(SiteConfig(fake.url, ADMIN_EMAIL))
+    save_config(config)
+    allowed = run("verify", "--snapshot", str(out), *question, env=homes)
+    assert allowed.returncode == 0, allowed.stderr
+    assert fake.total_requests > before

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
-    from explorer.store.config import SiteConfig
+    from explorer.store.config import Config, SiteConfig
 
 ENV_TOKEN = "JIRA_API_TOKEN"  # explorer.store.credentials.ENV_TOKEN, spelled here so --help loads no store module
 
@@ -60,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "config and data paths, the configured sites, whether each has a token, and "
                                    "(unless --offline) a sign-in check per site. Exit 0 when every site is ready, "
                                    "2 when any is not.")
+    p.add_argument("--site", help=f"check only this configured site (and apply {ENV_TOKEN} to it)")
     p.add_argument("--offline", action="store_true", help="skip the network checks")
     p.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for each site (default 15)")
     p.set_defaults(handler=cmd_doctor)
@@ -108,18 +109,31 @@ def cmd_login(args: argparse.Namespace) -> int:
 def cmd_logout(args: argparse.Namespace) -> int:
     from explorer.store import credentials
     from explorer.store.config import load_config, save_config
+    from explorer.store.credentials import KeyringUnavailable
 
     config = load_config()
     chosen = config.select(args.site, args.email)
-    removed = credentials.delete_token(chosen.url, chosen.email)
-    message = (f"removed the API token for {chosen.email} at {chosen.url} from the OS keyring" if removed
-               else f"no API token was stored for {chosen.email} at {chosen.url}")
+    unreachable: KeyringUnavailable | None = None
+    try:
+        removed = credentials.delete_token(chosen.url, chosen.email)
+    except KeyringUnavailable as error:
+        removed, unreachable = False, error
+    if unreachable is not None:
+        message = (f"nothing was removed: the OS keyring is not usable here ({unreachable.reason}), so jira-perms "
+                   f"cannot tell whether an API token is stored for {chosen.email} at {chosen.url}; run logout "
+                   "where the keyring works")
+    elif removed:
+        message = f"removed the API token for {chosen.email} at {chosen.url} from the OS keyring"
+    else:
+        message = f"no API token was stored for {chosen.email} at {chosen.url}"
     if args.forget:
         if config.remove(chosen.url, chosen.email):
             save_config(config)
             message += "; removed the site from the config file"
         else:
             message += "; the site was not in the config file"
+    elif unreachable is not None:
+        raise UserError(message)
     print(message)
     if os.environ.get(ENV_TOKEN, "").strip():
         print(f"note: {ENV_TOKEN} is still set in this environment and is used before the keyring")
@@ -182,7 +196,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from explorer.store import credentials
-    from explorer.store.config import Config, config_path, load_config
+    from explorer.store.config import Config, config_path, load_config, normalise_site_url
     from explorer.store.paths import data_dir
 
     timeout = _timeout(args.timeout)
@@ -212,8 +226,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     say("paths")
     say(f"  config file: {_describe_file(config_path())}")
     say(f"  data folder: {_describe_dir(data_dir())}")
+    sites = config.sites
+    if args.site is not None and not config_error:
+        url = normalise_site_url(args.site)
+        sites = [s for s in config.sites if s.url == url]
+        if not sites:
+            raise UserError(f"{url} is not configured: run `jira-perms login --site {url} --email EMAIL` first")
     env_token = os.environ.get(ENV_TOKEN, "").strip()
-    say(f"  {ENV_TOKEN}: {'set (used for every site before the keyring)' if env_token else 'not set'}")
+    env_site = _env_token_site(args.site, config) if env_token and not config_error else None
+    if not env_token:
+        say(f"  {ENV_TOKEN}: not set")
+    elif env_site is None:
+        say(f"  {ENV_TOKEN}: set, but not used: several sites are configured; name the one it belongs to with "
+            "--site")
+    else:
+        say(f"  {ENV_TOKEN}: set, used for {env_site} (before the keyring)")
 
     say("sites")
     failures = 0
@@ -222,12 +249,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         failures += 1
     elif not config.sites:
         say("  none configured: run `jira-perms login --site URL --email EMAIL`")
-    for site in config.sites:
+    for site in sites:
         mark = " (default)" if site.url == config.default_site else ""
         say(f"  {site.url}{mark}  {site.email}")
-        ok = _doctor_site(site, env_token, report.usable, args.offline, timeout, say)
+        ok = _doctor_site(site, env_token if site.url == env_site else "", report.usable, args.offline, timeout,
+                          say)
         failures += 0 if ok else 1
-    total = len(config.sites)
+    total = len(sites)
     if config_error:
         verdict = "config file unreadable"
     elif not total:
@@ -238,6 +266,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     say(f"verdict: {verdict}")
     print("\n".join(out))
     return EXIT_PROBLEM if failures else EXIT_OK
+
+
+def _env_token_site(named: str | None, config: Config) -> str | None:
+    """The one site JIRA_API_TOKEN is for: the one named with --site, or the only configured one."""
+    from explorer.store.config import normalise_site_url
+
+    if named is not None:
+        return normalise_site_url(named)
+    urls = {s.url for s in config.sites}
+    return urls.pop() if len(urls) == 1 else None
 
 
 def _doctor_site(site: SiteConfig, env_token: str, keyring_usable: bool, offline: bool, timeout: float,

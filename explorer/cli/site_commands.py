@@ -90,6 +90,24 @@ def _account_for(site: str | None, email: str | None) -> tuple[str, str, str]:
     return chosen.url, chosen.email, token
 
 
+def _configured(url: str) -> str:
+    """A snapshot's own site, only when it is a configured site: a snapshot is not trusted to pick the host
+    that receives the credentials."""
+    from explorer.jira.scrub import clip, one_line
+    from explorer.store.config import load_config, normalise_site_url
+
+    shown = clip(one_line(url), 80)
+    try:
+        site = normalise_site_url(url)
+    except UserError:
+        site = None
+    if site is None or not load_config().find(site):
+        raise UserError(f"the snapshot names the site {shown}, which is not configured: credentials only go to a "
+                        "site you configured (jira-perms login) or name with --site; pass --site URL to ask a site "
+                        "you trust")
+    return site
+
+
 def _client(args: argparse.Namespace, site: str, email: str | None, token: str) -> JiraClient:
     from explorer.jira.client import JiraClient
     from explorer.jira.limits import MB, Limits, RetryPolicy
@@ -248,7 +266,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                         "--project and --issue")
     _debug_logging(args.debug)
     snapshot = read_snapshot(args.snapshot)
-    site, email, token = _account_for(args.site or snapshot.site.url, args.email)
+    site, email, token = _account_for(args.site or _configured(snapshot.site.url), args.email)
     client = _client(args, site, email, token)
     del token
 

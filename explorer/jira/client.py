@@ -278,7 +278,9 @@ class JiraClient(Paging):
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         json_typed = not kind or kind in _JSON_TYPES or kind.endswith("+json")
         try:
-            return json.loads(body.decode("utf-8"))
+            data = json.loads(body.decode("utf-8"))
+            # a server may echo the credentials into the data itself: keep them out of snapshots and screens
+            return self.scrub.data(data) if self.scrub.leaks(body) else data
         except (ValueError, RecursionError) as e:
             if not json_typed:
                 raise WrongSite(

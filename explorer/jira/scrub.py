@@ -56,6 +56,29 @@ class Scrubber:
         self._secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
         self._grams = frozenset(s[i:i + FRAGMENT] for s in self._secrets if len(s) >= FRAGMENT
                                 for i in range(len(s) - FRAGMENT + 1))
+        # byte probes for a whole answer: each secret, and its aligned 16-character pieces (any run of 31 or
+        # more characters of a secret holds one whole piece)
+        probes = {s.encode() for s in self._secrets if len(s) >= 8}
+        probes |= {s[i:i + 16].encode() for s in self._secrets for i in range(0, len(s) - 15, 16)}
+        self._probes = tuple(probes)
+
+    def leaks(self, body: bytes) -> bool:
+        """Might this answer hold a secret?  (JSON escapes could hide one: then it might.)"""
+        if not self._probes:
+            return False
+        if b"\\u" in body or b"\\/" in body:
+            return True
+        return any(probe in body for probe in self._probes)
+
+    def data(self, value: object) -> object:
+        """Decoded JSON with every secret removed from every string (keys too); nothing else changed."""
+        if isinstance(value, str):
+            return self._redact(value) if len(value) >= 8 else value
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, dict):
+            return {self.data(k): self.data(v) for k, v in value.items()}
+        return value
 
     def secrets_in(self, text: str) -> bool:
         """Does ``text`` hold a secret or a fragment of one?"""

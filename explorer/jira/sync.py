@@ -188,6 +188,7 @@ class _Sync:
         self.app_roles: list[ApplicationRole] = []
         self.schemes: list[PermissionScheme] | None = []
         self._schemes_error = ""
+        self._schemes_status = Status.FORBIDDEN
         self.projects: list[Project] = []
         self.roles: dict[str, Role] = {}
         self.workflows: dict[str, Workflow] = {}
@@ -403,14 +404,16 @@ class _Sync:
                 data = await self.c.get(f"{API}/permissionscheme", [("expand", "all")])
         except (PermissionDenied, NotFound, BadResponse) as e:
             self.schemes = None  # recorded per project once the projects are known
-            self._schemes_error = (f"HTTP {e.status}: needs {NEEDED[FactKind.PERMISSION_SCHEME]}"
-                                   if isinstance(e, PermissionDenied | NotFound) else str(e))
+            refused = isinstance(e, PermissionDenied | NotFound)
+            self._schemes_error = f"HTTP {e.status}: needs {NEEDED[FactKind.PERMISSION_SCHEME]}" if refused else str(e)
+            self._schemes_status = Status.FORBIDDEN if refused else Status.TRUNCATED
             return
         listed = self.parse(FactKind.PERMISSION_SCHEME, None, endpoint, lambda: shape.items(
             shape.obj(data, "the answer").get("permissionSchemes"), "permissionSchemes"))
         if listed is None:
             self.schemes = None
-            self._schemes_error = self.facts[(FactKind.PERMISSION_SCHEME, None)].detail
+            self._schemes_error = self.facts.pop((FactKind.PERMISSION_SCHEME, None)).detail
+            self._schemes_status = Status.TRUNCATED
             return
         schemes = {}
         for n, item in enumerate(listed):
@@ -648,37 +651,47 @@ class _Sync:
     # ---- global permissions --------------------------------------------------------------------
 
     async def global_part(self) -> None:
-        async with self.c.phase("reading global permissions (permissions/check)"):
-            await self._global_part()
+        phase = "reading global permissions (permissions/check)"
+        async with self.c.phase(phase):
+            started = await self._global_start()
+        if started is None:
+            return
+        await self._accounts_ready.wait()  # waiting for the people is not this phase's time
+        await self._members_ready.wait()
+        async with self.c.phase(phase):
+            await self._global_accounts(*started)
 
-    async def _global_part(self) -> None:
+    async def _global_start(self) -> tuple[GlobalCheck, str, frozenset[str]] | None:
+        """The global permission keys and the syncing account's own; None when other accounts cannot be asked."""
         endpoint = f"POST {API}/permissions/check"
         listing = f"GET {API}/permissions"
         data = await self.fetch(FactKind.GLOBAL_PERMISSIONS, None, listing, self.c.get(f"{API}/permissions"))
         if data is None:
-            return
+            return None
         keys = self.parse(FactKind.GLOBAL_PERMISSIONS, None, listing, _global_keys, data)
         if keys is None:
-            return
+            return None
         if not keys:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.NOT_FETCHED, listing,
                         "Jira listed no global permissions")
-            return
+            return None
         check = GlobalCheck(self.c, keys)
         me = str(self.me["accountId"])
         try:
             mine = await check.ask(None)
         except BadResponse as e:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.TRUNCATED, endpoint, str(e))
-            return
+            return None
         self.global_perms[me] = mine
         if "ADMINISTER" not in mine:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.FORBIDDEN, endpoint,
                         f"only the syncing account's own global permissions are known; needs "
                         f"{NEEDED[FactKind.GLOBAL_PERMISSIONS]}")
-            return
-        await self._accounts_ready.wait()
-        await self._members_ready.wait()
+            return None
+        return check, me, mine
+
+    async def _global_accounts(self, check: GlobalCheck, me: str, mine: frozenset[str]) -> None:
+        endpoint = f"POST {API}/permissions/check"
         groups_of: dict[str, set[str]] = {}
         for group in self.groups:
             for member in group.members:
@@ -698,8 +711,8 @@ class _Sync:
             return
         self.global_perms.update(outcome.held)
         unknown = [g.name for g in self.groups if (FactKind.GROUP_MEMBERS, g.name) in self.facts]
-        if unknown or (FactKind.GROUPS, None) not in self.facts or self.facts[(FactKind.GROUPS, None)].status \
-                is not Status.COMPLETE:
+        groups = self.facts.get((FactKind.GROUPS, None))
+        if unknown or groups is None or groups.status is not Status.COMPLETE:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.TRUNCATED, endpoint,
                         outcome.detail + "; group members were not all readable, so accounts may have been grouped "
                                          "wrongly")
@@ -754,7 +767,7 @@ class _Sync:
         if schemes is None:
             for p in self.projects:
                 if p.permission_scheme_id is not None:
-                    self.record(FactKind.PERMISSION_SCHEME, p.permission_scheme_id, Status.FORBIDDEN,
+                    self.record(FactKind.PERMISSION_SCHEME, p.permission_scheme_id, self._schemes_status,
                                 f"GET {API}/permissionscheme?expand=all", self._schemes_error)
             schemes = []
         me = str(self.me.get("accountId") or "")

@@ -68,8 +68,14 @@ def keyring_timeout() -> float:
 
 
 def keyring_username(site_url: str, email: str) -> str:
-    """The keyring user name of one site+email: ``email@site-host`` (``me@acme.com@acme.atlassian.net``)."""
-    return f"{normalise_email(email)}@{site_host(site_url)}"
+    """The keyring user name of one site+email: ``email@site-host`` (``me@acme.com@acme.atlassian.net``).
+
+    An ``http`` site (loopback only) spells its scheme out (``me@acme.com@http://127.0.0.1:8080``), so the
+    http and https sites of one host never share a token.
+    """
+    url = normalise_site_url(site_url)
+    where = site_host(url) if url.startswith("https://") else url
+    return f"{normalise_email(email)}@{where}"
 
 
 # --------------------------------------------------------------------------- the backend
@@ -211,7 +217,11 @@ def store_token(site_url: str, email: str, token: str) -> str:
 
 
 def delete_token(site_url: str, email: str) -> bool:
-    """Remove the stored token; False if there was none (or no keyring exists at all to hold one)."""
+    """Remove the stored token; False if there was none.
+
+    :class:`KeyringUnavailable` when the keyring cannot be asked (disabled, missing, locked): a token may
+    still be stored where this session cannot reach it, so "none" would be a guess.
+    """
     from keyring.errors import PasswordDeleteError
 
     user = keyring_username(site_url, email)
@@ -225,12 +235,7 @@ def delete_token(site_url: str, email: str) -> bool:
             return False
         return True
 
-    try:
-        return _bounded("deleting the token", drop)
-    except KeyringUnavailable as error:
-        if error.absent:
-            return False  # nothing can be stored where there is no keyring
-        raise
+    return _bounded("deleting the token", drop)
 
 
 # --------------------------------------------------------------------------- resolution

@@ -29,6 +29,7 @@ import threading
 import time
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +57,10 @@ class Faults:
     short_pages: bool = False  # pages one or two items shorter than they could be
     flip: set[tuple[str, str, str]] = field(default_factory=set)  # (accountId, permission, project key/issue key)
     deny: dict[str, int] = field(default_factory=dict)  # "METHOD /rest/api/3/template" -> status, for everyone
+    # a lying server: (template, query, payload) -> the payload to send instead, for every 200 answer
+    rewrite: Callable[[str, dict[str, list[str]], Any], Any] | None = None
+    # a server misbehaving on the wire: ("METHOD /path", handler) -> True when it wrote the whole answer itself
+    raw: Callable[[str, BaseHTTPRequestHandler], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,8 @@ class FakeJira:
             self.requests[f"{method} {parts.path}"] += 1
         if self.faults.latency:
             time.sleep(self.faults.latency)
+        if self.faults.raw is not None and self.faults.raw(f"{method} {parts.path}", h):
+            return
         template = ""
         account: str | None = None
         headers: dict[str, str] = {}
@@ -163,6 +170,11 @@ class FakeJira:
             account = self._authenticate(h.headers.get("Authorization"), parts.path)
             body = json.loads(raw) if raw else None
             template, status, payload = self._route(method, parts.path, query, body, account, key)
+            if self.faults.rewrite is not None and status == 200:
+                q: dict[str, list[str]] = {}
+                for k, v in query:
+                    q.setdefault(k, []).append(v)
+                payload = self.faults.rewrite(template, q, payload)
         except _Reply as reply:
             status, payload, headers = reply.status, reply.body, dict(reply.headers)
             template = headers.pop("X-Template", "")
