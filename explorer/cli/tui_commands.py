@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -76,12 +75,7 @@ def _run(ws, args: argparse.Namespace) -> int:
 
     keymap, problem = load_keymap()
     notes = [problem] if problem else []
-    if not ws.sites:
-        notes.append("No Jira site is configured: press a to add one, or d to open the demo.")
-    if not os.environ.get("COLORTERM") and not os.environ.get("TEXTUAL_COLOR_SYSTEM"):
-        notes.append("256 colours (COLORTERM is not set, as usual over SSH). If your terminal has true colour, "
-                     "start with COLORTERM=truecolor.")
     app = JiraPermsApp(ws, keymap=keymap, theme="textual-light" if getattr(args, "light", False) else None,
-                       notes=notes)
+                       notes=notes, colour_hint=True)
     app.run()
     return 0

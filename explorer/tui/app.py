@@ -2,30 +2,64 @@
 
 Screens (browse, explain, who-can, matrix, help, add site, export) live in
 :mod:`explorer.tui.screens`; widgets in :mod:`explorer.tui.widgets`; the
-look in ``jira_perms.tcss``.  Every binding has an id (``app.explain``, ...)
-that users remap in the config file's ``[keymap]`` table.
+look in ``jira_perms.tcss``; every key in :mod:`explorer.tui.actions`.  Every
+binding has an id (``app.explain``, ...) that users remap in the config file's
+``[keymap]`` table.  The status bar shows ``status_segments``
+(:mod:`explorer.tui.status`); a new mode appends its own segment there.
+
+Nothing here blocks the screen: snapshots load, answers are computed and sites
+are contacted in workers; :meth:`JiraPermsApp.job` shows each in the status bar
+while it runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
+from explorer.core.render.terminal import visible
 from explorer.core.review.pseudonyms import Pseudonymizer
-from explorer.tui.actions import APP_ACTIONS, all_ids, bindings
+from explorer.tui.actions import APP, all_ids, bindings
 from explorer.tui.catalog import Catalog, Context, Item
-from explorer.tui.redaction import Redaction, redact_snapshot
-from explorer.tui.widgets.status_bar import Status
-from explorer.tui.workspace import SiteEntry, SnapshotRef, Workspace, age_words, utc_now
+from explorer.tui.redaction import Redaction, is_redacted_copy, redact_snapshot
+from explorer.tui.status import DEFAULT_SEGMENTS
+from explorer.tui.widgets.status_bar import Segment
+from explorer.tui.workspace import SiteEntry, SnapshotRef, Workspace, utc_now
+
+TOAST_SECONDS: dict[str, float] = {"information": 4, "warning": 6, "error": 8}
+TOAST_CHARS = 220
+"""A message longer than this is cut in its toast; ``M`` shows it whole."""
+SNAPSHOT_ACTIONS = frozenset({"explain", "who_can", "matrix", "audit", "diff", "toggle_redaction"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The outcome of the last real request to a site (sync, verify, sign-in check)."""
+
+    ok: bool
+    when: dt.datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    when: dt.datetime
+    severity: str
+    title: str
+    text: str
 
 
 class JiraPermsApp(App[None]):
@@ -33,7 +67,7 @@ class JiraPermsApp(App[None]):
 
     CSS_PATH = "jira_perms.tcss"
     TITLE = "jira-perms"
-    BINDINGS: list[Binding] = bindings(APP_ACTIONS)  # type: ignore[assignment]
+    BINDINGS: list[Binding] = bindings(APP)  # type: ignore[assignment]
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
@@ -42,7 +76,8 @@ class JiraPermsApp(App[None]):
 
     def __init__(self, workspace: Workspace | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
                  keymap: dict[str, str] | None = None, redaction_key: bytes | None = None,
-                 theme: str | None = None, blink: bool = True, notes: list[str] | None = None) -> None:
+                 theme: str | None = None, blink: bool = True, notes: list[str] | None = None,
+                 colour_hint: bool = False) -> None:
         super().__init__()
         from explorer.tui.commands import ActionsProvider
 
@@ -53,16 +88,21 @@ class JiraPermsApp(App[None]):
         self._redaction_key = redaction_key
         self.blink = blink
         self.notes = list(notes or []) + list(self.workspace.problems)
+        self.colour_hint = colour_hint
         self.animation_level = "none"
         if theme:
             self.theme = theme
         self.current_site: SiteEntry | None = None
         self.current_ref: SnapshotRef | None = None
         self.context = Context()  # original-snapshot ids
-        self.online: dict[int, str] = {}  # id(site) -> "online" | "offline: ..."
-        self.busy = ""
+        self.tokens: dict[int, str] = {}  # id(site) -> "ready" | why there is no token
+        self.reach: dict[int, Reach] = {}  # id(site) -> the last real request's outcome
+        self.jobs: dict[int, tuple[str, float]] = {}  # running background work: label, start
+        self.messages: list[Message] = []
+        self.status_segments: list[Segment] = list(DEFAULT_SEGMENTS)
         self._redactions: dict[int, Redaction] = {}
         self._catalogs: dict[tuple, Catalog] = {}
+        self._job_ids = 0
         self.last_copy_path: Path | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -75,8 +115,26 @@ class JiraPermsApp(App[None]):
             self.current_site, self.current_ref = first
         self.push_screen(BrowseScreen())
         for note in self.notes:
-            self.notify(note, severity="warning", timeout=10)
-        self._check_sites_online()
+            self.notify(note, severity="warning")
+        if self.colour_hint:
+            self._colour_note()
+        self._check_tokens()
+        self.set_interval(0.25, self._tick_jobs)
+
+    def _colour_note(self) -> None:
+        """Say what the terminal gets, from the colour system Textual actually chose."""
+        import os
+
+        if self.no_color:
+            return
+        system = self.console.color_system
+        term = os.environ.get("TERM", "")
+        if system == "standard":
+            self.notify(f"16 colours (TERM={term or 'unset'}). For 256 colours start with TERM=xterm-256color; "
+                        "with true colour also COLORTERM=truecolor.")
+        elif system == "256":
+            self.notify("256 colours (COLORTERM is not set, as usual over SSH). If your terminal has true colour, "
+                        "start with COLORTERM=truecolor.")
 
     def _apply_keymap(self) -> None:
         if not self.user_keymap:
@@ -84,7 +142,7 @@ class JiraPermsApp(App[None]):
         unknown = sorted(set(self.user_keymap) - all_ids())
         if unknown:
             self.notify(f"[keymap] in the config file names unknown binding ids: {', '.join(unknown)} "
-                        "(press ? for the list)", severity="warning", timeout=10)
+                        "(press ? for the list)", severity="warning")
         self.set_keymap({k: v for k, v in self.user_keymap.items() if k not in unknown})
 
     def tune_inputs(self, screen) -> None:
@@ -94,6 +152,66 @@ class JiraPermsApp(App[None]):
 
             for box in screen.query(Input):
                 box.cursor_blink = False
+
+    # ------------------------------------------------------------------ messages
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A short toast (never markup; control characters visible); the full text stays in ``M``."""
+        text = visible(str(message))
+        title = visible(title) or {"error": "✗ Error", "warning": "⚠ Note"}.get(severity, "")
+        self.messages.append(Message(self.clock(), severity, title, text))
+        shown = text if len(text) <= TOAST_CHARS else text[: TOAST_CHARS - 1].rstrip() + "… (M: whole message)"
+        limit = TOAST_SECONDS.get(severity, 6)
+        super().notify(shown, title=title, severity=severity, markup=False,
+                       timeout=limit if timeout is None else min(timeout, limit))
+
+    def action_dismiss_messages(self) -> None:
+        self.clear_notifications()
+
+    def action_messages(self) -> None:
+        from explorer.tui.screens.messages import MessagesScreen
+
+        self.push_screen(MessagesScreen())
+
+    # ------------------------------------------------------------------ background work
+    @contextmanager
+    def job(self, label: str) -> Iterator[int]:
+        """Show ``label`` and its time so far in the status bar while the block runs (any thread).
+
+        Yields a token for :meth:`relabel` (e.g. a sync's percentage).
+        """
+        self._job_ids += 1
+        token = self._job_ids
+        self._call(self._job_started, token, label)
+        try:
+            yield token
+        finally:
+            self._call(self._job_ended, token)
+
+    def relabel(self, token: int, label: str) -> None:
+        if token in self.jobs:
+            self.jobs[token] = (label, self.jobs[token][1])
+
+    def _call(self, fn, *args) -> None:
+        """Run ``fn`` on the UI thread, from it or from a worker thread."""
+        import threading
+
+        if threading.get_ident() == self._thread_id:
+            fn(*args)
+        else:
+            self.call_from_thread(fn, *args)
+
+    def _job_started(self, token: int, label: str) -> None:
+        self.jobs[token] = (label, time.monotonic())
+        self.bump_status()
+
+    def _job_ended(self, token: int) -> None:
+        if self.jobs.pop(token, None) is not None:
+            self.bump_status()
+
+    def _tick_jobs(self) -> None:
+        if self.jobs:
+            self.bump_status()
 
     # ------------------------------------------------------------------ snapshots and views
     def tree_sites(self) -> list[SiteEntry]:
@@ -114,12 +232,13 @@ class JiraPermsApp(App[None]):
 
     @work(thread=True, group="load")
     def _load_ref(self, ref: SnapshotRef) -> None:
-        try:
-            snap = ref.load()
-            if self.redacted:
-                self._redaction(ref, snap)
-        except UserError as e:
-            self.call_from_thread(self.notify, str(e), severity="error", timeout=15)
+        with self.job("reading the snapshot"):
+            try:
+                snap = ref.load()
+                if self.redacted:
+                    self._redaction(ref, snap)
+            except UserError as e:
+                self.call_from_thread(self.notify, str(e), severity="error")
         self.call_from_thread(self._ref_loaded, ref)
 
     def _ref_loaded(self, ref: SnapshotRef) -> None:
@@ -129,13 +248,19 @@ class JiraPermsApp(App[None]):
                     site.url = ref.snapshot.site.url + f" ({Path(site.url).name})"
         if self.current_ref is None or self.current_ref is ref:
             self.current_ref = ref
-        for screen in self.screen_stack:
-            handler = getattr(screen, "snapshot_loaded", None)
-            if handler is not None:
-                handler(ref)
+        self._tell_screens("snapshot_loaded", ref)
         self.bump_status()
 
-    def _redaction(self, ref: SnapshotRef, snap: Snapshot) -> Redaction:
+    def _tell_screens(self, hook: str, *args, **kwargs) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, hook, None)
+            if handler is not None:
+                handler(*args, **kwargs)
+
+    def _redaction(self, ref: SnapshotRef, snap: Snapshot) -> Redaction | None:
+        """The redacted twin of ``snap``; None for a snapshot that is already a redacted copy (shown as it is)."""
+        if is_redacted_copy(snap):
+            return None
         red = self._redactions.get(id(ref))
         if red is None or red.source is not snap:
             red = redact_snapshot(snap, self.redaction_key())
@@ -158,8 +283,13 @@ class JiraPermsApp(App[None]):
         if ref is None or ref.snapshot is None:
             return None
         if self.redacted:
-            return self._redaction(ref, ref.snapshot).snapshot
+            red = self._redaction(ref, ref.snapshot)
+            return red.snapshot if red is not None else ref.snapshot
         return ref.snapshot
+
+    def shown_is_redacted_copy(self) -> bool:
+        ref = self.current_ref
+        return ref is not None and ref.snapshot is not None and is_redacted_copy(ref.snapshot)
 
     def catalog_for(self, ref: SnapshotRef, root_key: tuple) -> Catalog | None:
         snap = self.view(ref)
@@ -178,17 +308,20 @@ class JiraPermsApp(App[None]):
         """Prepare the big lists in the background, so the first filter keystroke is as fast as the rest."""
         cat.warm()
 
-    def to_view_id(self, account_id: str | None, ref: SnapshotRef | None = None) -> str | None:
+    def _translate(self, account_id: str | None, ref: SnapshotRef | None, to_view: bool) -> str | None:
         ref = ref or self.current_ref
         if account_id is None or not self.redacted or ref is None or ref.snapshot is None:
             return account_id
-        return self._redaction(ref, ref.snapshot).to_view(account_id)
+        red = self._redaction(ref, ref.snapshot)
+        if red is None:
+            return account_id
+        return red.to_view(account_id) if to_view else red.to_original(account_id)
+
+    def to_view_id(self, account_id: str | None, ref: SnapshotRef | None = None) -> str | None:
+        return self._translate(account_id, ref, True)
 
     def to_original_id(self, account_id: str | None, ref: SnapshotRef | None = None) -> str | None:
-        ref = ref or self.current_ref
-        if account_id is None or not self.redacted or ref is None or ref.snapshot is None:
-            return account_id
-        return self._redaction(ref, ref.snapshot).to_original(account_id)
+        return self._translate(account_id, ref, False)
 
     # ------------------------------------------------------------------ context from the tree
     def select_item(self, item: Item | None, ref: SnapshotRef | None, site: SiteEntry | None) -> None:
@@ -210,45 +343,50 @@ class JiraPermsApp(App[None]):
         self.context = Context(account=account or c.account, project=project or c.project, issue=new_issue,
                                permission=permission or c.permission)
 
-    # ------------------------------------------------------------------ status bar
+    # ------------------------------------------------------------------ status bar and sites
     def bump_status(self) -> None:
         self.status_version += 1
 
-    def current_status(self) -> Status:
-        site = self.current_site
-        ref = self.current_ref
-        if site is not None and self.redacted and (ref is None or ref.snapshot is None):
-            return Status(site="(redacted)", redacted=True, busy=self.busy)
-        if site is None:
-            return Status(site="no site open — a: add a site · d: demo", redacted=self.redacted, busy=self.busy)
-        snap = ref.snapshot if ref is not None else None
-        age, old = ("", False)
-        gaps = 0
-        name = site.name
-        if snap is not None:
-            age, old = age_words(snap.provenance.taken_at, self.clock())
-            gaps = len(snap.gaps)
-            shown = self.view(ref) or snap
-            name = shown.site.url.split("://", 1)[-1]
-        elif ref is not None:
-            age = "loading…" if ref.error is None else "unreadable"
-        mode = self.online.get(id(site), "offline" if site.kind != "configured" else "offline: checking")
-        if site.kind == "demo":
-            mode = "offline (demo)"
-        elif site.kind == "file":
-            mode = "offline (file)"
-        return Status(site=name, age=age, old=old, mode=mode, gaps=gaps, redacted=self.redacted, busy=self.busy)
+    def record_reach(self, site: SiteEntry, ok: bool, detail: str = "") -> None:
+        """A real request to ``site`` succeeded or failed: the status bar says so (not just "a token exists")."""
+        self.reach[id(site)] = Reach(ok, self.clock(), detail)
+        self.bump_status()
 
-    @work(thread=True, group="online", exclusive=True)
-    def _check_sites_online(self) -> None:
+    @work(thread=True, group="tokens", exclusive=True)
+    def _check_tokens(self) -> None:
         from explorer.tui import live
 
         for site in list(self.workspace.sites):
-            if site.kind != "configured":
-                continue
-            state = live.credential_state(site.url, site.email)
-            self.online[id(site)] = state
+            if site.kind == "configured":
+                self.tokens[id(site)] = live.token_state(site.url, site.email)
         self.call_from_thread(self.bump_status)
+
+    # ------------------------------------------------------------------ what keys can do now
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc dismisses messages only when there are some (otherwise it goes on to the screen's Esc)."""
+        if action == "dismiss_messages":
+            return bool(self._notifications)
+        return True
+
+    def offers(self, action: str) -> bool:
+        """Whether the key bar and the help offer ``action`` now (a key pressed anyway says why it cannot work)."""
+        if action == "dismiss_messages":
+            return bool(self._notifications)
+        ref = self.current_ref
+        has_snapshot = ref is not None and ref.snapshot is not None
+        if action in SNAPSHOT_ACTIONS:
+            return has_snapshot
+        if action in ("copy", "export"):
+            can = getattr(self.screen, "can_copy", None)
+            return bool(can()) if can is not None else False
+        if action == "sync":
+            return self.current_site is not None and self.current_site.kind == "configured"
+        if action == "verify":
+            site = self.current_site
+            return getattr(self.screen, "result", None) is not None and site is not None and site.kind == "configured"
+        if action == "open_demo":
+            return not any(s.kind == "demo" for s in self.workspace.sites)
+        return True
 
     # ------------------------------------------------------------------ actions
     def _question_context(self) -> Context:
@@ -267,17 +405,15 @@ class JiraPermsApp(App[None]):
         from explorer.tui.screens.explain import ExplainScreen
 
         ref = self._need_snapshot()
-        if ref is None:
-            return
-        self.push_screen(ExplainScreen(ref, self._question_context()))
+        if ref is not None:
+            self.push_screen(ExplainScreen(ref, self._question_context()))
 
     def action_who_can(self) -> None:
         from explorer.tui.screens.who_can import WhoCanScreen
 
         ref = self._need_snapshot()
-        if ref is None:
-            return
-        self.push_screen(WhoCanScreen(ref, self._question_context()))
+        if ref is not None:
+            self.push_screen(WhoCanScreen(ref, self._question_context()))
 
     def action_matrix(self) -> None:
         from explorer.tui.screens.matrix import MatrixScreen
@@ -285,17 +421,15 @@ class JiraPermsApp(App[None]):
         ref = self._need_snapshot()
         if ref is None:
             return
-        ctx = self._question_context()
         prefer = getattr(self.screen, "matrix_kind", lambda: None)()
-        self.push_screen(MatrixScreen(ref, ctx, prefer))
+        self.push_screen(MatrixScreen(ref, self._question_context(), prefer))
 
     def action_audit(self) -> None:
         from explorer.tui.screens.audit import AuditScreen
 
         ref = self._need_snapshot()
-        if ref is None:
-            return
-        self.push_screen(AuditScreen(ref, self._question_context()))
+        if ref is not None:
+            self.push_screen(AuditScreen(ref, self._question_context()))
 
     def action_diff(self) -> None:
         from explorer.tui.screens.diff import open_diff
@@ -319,12 +453,12 @@ class JiraPermsApp(App[None]):
             path = save_copy(text)
         except UserError as e:
             self.notify(f"Copied as Markdown via OSC 52{tmux_hint()}; the fallback file could not be written: {e}",
-                        severity="warning", timeout=10)
+                        severity="warning")
             return
         self.last_copy_path = path
-        state = " (redacted)" if self.redacted else ""
+        state = " (redacted)" if self.redacted or self.shown_is_redacted_copy() else ""
         self.notify(f"Copied as Markdown{state} via OSC 52{tmux_hint()}. If your terminal did not take it, it is "
-                    f"in {path}", title="Copied", timeout=10)
+                    f"in {path}", title="Copied")
 
     def action_export(self) -> None:
         from explorer.tui.screens.export import ExportScreen
@@ -347,21 +481,25 @@ class JiraPermsApp(App[None]):
             except (UserError, ValueError) as e:
                 self.call_from_thread(self.notify, f"Cannot turn redaction on: {e}", severity="error")
                 return
-            for site in self.workspace.sites:
-                for ref in site.snapshots:
-                    if ref.snapshot is not None:
-                        if get_current_worker().is_cancelled:
-                            return
-                        self._redaction(ref, ref.snapshot)
+            with self.job("redacting"):
+                for site in self.workspace.sites:
+                    for ref in site.snapshots:
+                        if ref.snapshot is not None:
+                            if get_current_worker().is_cancelled:
+                                return
+                            self._redaction(ref, ref.snapshot)
         self.call_from_thread(self._set_redacted, on)
 
     def _set_redacted(self, on: bool) -> None:
         self.redacted = on
         self.bump_status()
-        for screen in self.screen_stack:
-            handler = getattr(screen, "redaction_changed", None)
-            if handler is not None:
-                handler()
+        self._tell_screens("redaction_changed")
+        if self.shown_is_redacted_copy():
+            self.notify("This snapshot is already a redacted copy: its names are the sender's pseudonyms and stay "
+                        "as they are (they match the sender's mapping file). "
+                        + ("Other open snapshots are redacted on screen now." if on else
+                           "Other open snapshots show real names again."), title="Redaction")
+            return
         self.notify("Redaction ON: names, emails, groups and account ids are pseudonyms on screen and in copies."
                     if on else "Redaction off: real names are shown.", title="Redaction")
 
@@ -371,7 +509,14 @@ class JiraPermsApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_close_view(self) -> None:
+        """``q``: close the current view; on the main screen, quit."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -380,10 +525,7 @@ class JiraPermsApp(App[None]):
         site = self.workspace.add_demo()
         self.current_site = site
         self.current_ref = site.latest
-        for screen in self.screen_stack:
-            handler = getattr(screen, "sites_changed", None)
-            if handler is not None:
-                handler(select=site)
+        self._tell_screens("sites_changed", select=site)
         self.bump_status()
 
     def action_add_site(self) -> None:
@@ -391,18 +533,17 @@ class JiraPermsApp(App[None]):
 
         self.push_screen(AddSiteScreen(), self._site_added)
 
-    def _site_added(self, result: tuple[str, str | None] | None) -> None:
+    def _site_added(self, result: tuple[str, str, bool] | None) -> None:
         if not result:
             return
-        url, email = result
+        url, email, checked = result
         site = self.workspace.add_configured(url, email)
         self.current_site = site
         self.current_ref = site.latest
-        for screen in self.screen_stack:
-            handler = getattr(screen, "sites_changed", None)
-            if handler is not None:
-                handler(select=site)
-        self._check_sites_online()
+        if checked:
+            self.record_reach(site, True)
+        self._tell_screens("sites_changed", select=site)
+        self._check_tokens()
         self.bump_status()
 
     def action_sync(self) -> None:

@@ -50,7 +50,8 @@ class Item:
     expandable: bool = False
     ref: object = None
     ctx: Context = field(default_factory=Context)
-    badge: str = ""  # a short right-hand note: counts, "archived", "? partial"
+    badge: str = ""  # a short right-hand note: counts, "? partial"
+    state: str = ""  # important state shown before the label ("archived", "team-managed")
 
     def matches(self, terms: tuple[str, ...]) -> bool:
         if not terms or self.kind not in FILTERED_KINDS:
@@ -223,9 +224,9 @@ class Catalog:
         r = self.root_key
         if name == "projects":
             for p in sorted(s.projects, key=lambda p: p.key):
-                badge = "archived" if p.archived else ("team-managed" if p.team_managed else "")
-                yield Item("project", (*r, "projects", p.key), f"{p.key}  {p.name}", f"{p.key} {p.name}".lower(), True, p,
-                           Context(project=p.key), badge)
+                state = "archived" if p.archived else ("team-managed" if p.team_managed else "")
+                yield Item("project", (*r, "projects", p.key), f"{p.key}  {p.name}", f"{p.key} {p.name} {state}".lower(),
+                           True, p, Context(project=p.key), state=state)
         elif name == "groups":
             for i, g in sorted(enumerate(s.groups), key=lambda t: t[1].name.lower()):
                 gap = self._group_gap(g.name)

@@ -6,39 +6,37 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from explorer.tui.actions import APP_ACTIONS, ActionSpec
+from explorer.tui.actions import APP, GROUPS, ActionSpec
+from explorer.tui.widgets.key_bar import offered
 
 
 class ActionsProvider(Provider):
-    """Commands named like "explain: open", each with the key that runs it."""
+    """Commands named like "explain: zoom", each running what its key runs."""
 
-    def _specs(self) -> list[tuple[ActionSpec, object]]:
-        specs: list[tuple[ActionSpec, object]] = [(s, self.app) for s in APP_ACTIONS if s.action != "command_palette"]
+    def _specs(self) -> list[tuple[ActionSpec, str, object]]:
         screen = self.screen
-        for binding in getattr(type(screen), "BINDINGS", []):
-            bid = getattr(binding, "id", None)
-            if bid and not bid.startswith(("picker.", "help.")):
-                specs.append((ActionSpec(bid, binding.key, binding.action, binding.description,
-                                         binding.tooltip or binding.description), screen))
-        return specs
+        out: list[tuple[ActionSpec, str, object]] = [(s, "jira-perms", self.app) for s in APP.specs
+                                                     if s.action not in ("command_palette", "dismiss_messages")]
+        for group_id in getattr(screen, "KEY_GROUPS", ()):
+            group = GROUPS.get(group_id)
+            if group is not None:
+                out += [(s, group.title.lower(), screen) for s in group.specs]
+        return [(s, area, target) for s, area, target in out if self._works(s, target)]
 
-    def _title(self, spec: ActionSpec) -> str:
-        area = spec.id.split(".", 1)[0]
-        area = {"app": "jira-perms", "browse": "browse", "explain": "explain", "table": "table",
-                "matrix": "matrix"}.get(area, area)
-        return f"{area}: {spec.label.lower()}"
+    def _works(self, spec: ActionSpec, target) -> bool:
+        return offered(self.app, target, spec)
 
     async def _run(self, target, action: str) -> None:
-        await target.run_action(action)
+        await self.app.run_action(action, target)
 
     async def discover(self) -> Hits:
-        for spec, target in self._specs():
-            yield DiscoveryHit(self._title(spec), partial(self._run, target, spec.action), help=spec.help)
+        for spec, area, target in self._specs():
+            yield DiscoveryHit(f"{area}: {spec.label}", partial(self._run, target, spec.action), help=spec.help)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for spec, target in self._specs():
-            title = self._title(spec)
+        for spec, area, target in self._specs():
+            title = f"{area}: {spec.label}"
             score = max(matcher.match(title), matcher.match(spec.help) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self._run, target, spec.action), help=spec.help)

@@ -20,15 +20,21 @@ from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.holders import canonical_type, holder_label
 from explorer.core.replay.rules import EDITABLE_KEYS
 from explorer.tui.catalog import Catalog, Item, account_label
+from explorer.tui.text import assemble, plain
 
 HINT = "e explain · w who can · m matrix · c copy"
 
 
 def _title(text: str, sub: str = "") -> Text:
-    out = Text(text, style="bold")
+    out = plain(text, "bold", newlines=False)
     if sub:
-        out.append(f"  {sub}", style="italic")
+        out.append_text(plain(f"  {sub}", "italic", newlines=False))
     return out
+
+
+def _add(table: Table, *cells: str | RenderableType) -> None:
+    """A row whose text cells are shown exactly (a ``str`` cell would be read as Rich markup)."""
+    table.add_row(*[plain(c) if isinstance(c, str) else c for c in cells])
 
 
 def _kv(rows: list[tuple[str, str]]) -> Table:
@@ -36,7 +42,7 @@ def _kv(rows: list[tuple[str, str]]) -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for k, v in rows:
-        table.add_row(k, v)
+        _add(table, k, v)
     return table
 
 
@@ -51,7 +57,7 @@ def render(item: Item, cat: Catalog, summary: str | None = None) -> RenderableTy
     """The detail pane for ``item``; ``summary`` is the account's one-line summary when known."""
     fn = _RENDERERS.get(item.kind)
     if fn is None:
-        return Group(_title(item.label), Text(item.badge))
+        return Group(_title(item.label), plain(item.badge))
     if item.kind in ("account", "actor") and isinstance(item.ref, Account):
         return account_detail(item.ref, cat, summary)
     return fn(item, cat)
@@ -88,13 +94,13 @@ def account_detail(account: Account, cat: Catalog, summary: str | None) -> Rende
                 names.append(f"{ix.role_name(role_id)}{how}")
         if names:
             any_role = True
-            roles.add_row(project.key, ", ".join(sorted(names)))
-    parts.append(Text(""))
-    parts.append(roles if any_role else Text("No project roles."))
-    parts.append(Text(""))
-    parts.append(Text.assemble(("Summary: ", "bold"), summary or "working it out…"))
-    parts.append(Text(""))
-    parts.append(Text(HINT + " · i audit for an integration", style="italic"))
+            _add(roles, project.key, ", ".join(sorted(names)))
+    parts.append(plain(""))
+    parts.append(roles if any_role else plain("No project roles."))
+    parts.append(plain(""))
+    parts.append(assemble(("Summary: ", "bold"), summary or "working it out…"))
+    parts.append(plain(""))
+    parts.append(plain(HINT + " · i audit for an integration", style="italic"))
     return Group(*parts)
 
 
@@ -170,11 +176,11 @@ def _few(items: list[str], n: int = 4) -> str:
 # ---------------------------------------------------------------- others
 
 def _site(item: Item, cat: Catalog) -> RenderableType:
-    return Group(_title(item.label, "site"), Text(item.badge))
+    return Group(_title(item.label, "site"), plain(item.badge))
 
 
 def _snapshot(item: Item, cat: Catalog) -> RenderableType:
-    return Group(_title("Snapshot"), Text(snapshot_summary_text(cat.snapshot)))
+    return Group(_title("Snapshot"), plain(snapshot_summary_text(cat.snapshot)))
 
 
 _SECTION_TEXT = {
@@ -190,8 +196,8 @@ _SECTION_TEXT = {
 
 
 def _section(item: Item, cat: Catalog) -> RenderableType:
-    return Group(_title(item.label, item.badge), Text(""), Text(_SECTION_TEXT.get(item.key[-1], "")),
-                 Text(""), Text("Enter or → opens it; / narrows the list as you type.", style="italic"))
+    return Group(_title(item.label, item.badge), plain(""), plain(_SECTION_TEXT.get(item.key[-1], "")),
+                 plain(""), plain("Enter or → opens it; / narrows the list as you type.", style="italic"))
 
 
 def _project(item: Item, cat: Catalog) -> RenderableType:
@@ -208,9 +214,9 @@ def _project(item: Item, cat: Catalog) -> RenderableType:
         rows.append(("Access", p.access_level))
     roles = _table("Role", "Users", "Groups")
     for role_id, actors in sorted(p.role_actors.items(), key=lambda kv: ix.role_name(kv[0]).lower()):
-        roles.add_row(ix.role_name(role_id), _few([ix.name(u) for u in actors.users], 3) or "-",
+        _add(roles, ix.role_name(role_id), _few([ix.name(u) for u in actors.users], 3) or "-",
                       _few(list(actors.groups), 3) or "-")
-    return Group(_title(p.key, p.name), _kv(rows), Text(""), roles, Text(""), Text(HINT, style="italic"))
+    return Group(_title(p.key, p.name), _kv(rows), plain(""), roles, plain(""), plain(HINT, style="italic"))
 
 
 def _grants_table(scheme, cat: Catalog, project: Project | None, only: str | None = None) -> Table:
@@ -221,19 +227,19 @@ def _grants_table(scheme, cat: Catalog, project: Project | None, only: str | Non
             by_perm.setdefault(g.permission, []).append(holder_label(cat.ix, g.holder, project))
     order = [p.key for p in catalogue.PROJECT_PERMISSIONS]
     for key in [k for k in order if k in by_perm] + sorted(k for k in by_perm if k not in order):
-        table.add_row(catalogue.display_name(key), "; ".join(by_perm[key]))
+        _add(table, catalogue.display_name(key), "; ".join(by_perm[key]))
     return table
 
 
 def _perm_scheme(item: Item, cat: Catalog) -> RenderableType:
     scheme = item.ref
     if scheme is None:
-        return Group(_title(item.label), Text("This scheme is not in the snapshot (see Gaps)."))
+        return Group(_title(item.label), plain("This scheme is not in the snapshot (see Gaps)."))
     project = cat.ix.project(item.ctx.project) if item.ctx.project else None
     used = cat.ix.projects_using(scheme.id)
     return Group(_title(scheme.name, f"permission scheme {scheme.id}"),
-                 Text(f"Used by {', '.join(used) if used else 'no project'}; {len(scheme.grants)} grants."),
-                 Text(""), _grants_table(scheme, cat, project))
+                 plain(f"Used by {', '.join(used) if used else 'no project'}; {len(scheme.grants)} grants."),
+                 plain(""), _grants_table(scheme, cat, project))
 
 
 def _pscheme_child(item: Item, cat: Catalog) -> RenderableType:
@@ -246,10 +252,10 @@ def _perm_grants(item: Item, cat: Catalog) -> RenderableType:
     project = cat.ix.project(item.ctx.project) if item.ctx.project else None
     table = _table("Granted to", "Grant id")
     for g in item.ref:  # type: ignore[union-attr]
-        table.add_row(holder_label(cat.ix, g.holder, project), g.id)
+        _add(table, holder_label(cat.ix, g.holder, project), g.id)
     parts: list[RenderableType] = [_title(catalogue.display_name(key), key)]
     if meta is not None:
-        parts.append(Text(meta.meaning))
+        parts.append(plain(meta.meaning))
         extra = []
         if meta.browse_required:
             extra.append("needs Browse Projects too")
@@ -257,9 +263,9 @@ def _perm_grants(item: Item, cat: Catalog) -> RenderableType:
                       "jsm": "needs Jira Service Management"}[meta.access.value])
         if meta.short_name:
             extra.append(f"workflow properties: jira.permission.{meta.short_name}.*")
-        parts.append(Text("; ".join(extra) + ".", style="italic"))
+        parts.append(plain("; ".join(extra) + ".", style="italic"))
     where = f" in {item.ctx.project}" if item.ctx.project else ""
-    parts += [Text(""), Text(f"Grants{where}:", style="bold"), table, Text(""), Text(HINT, style="italic")]
+    parts += [plain(""), plain(f"Grants{where}:", style="bold"), table, plain(""), plain(HINT, style="italic")]
     return Group(*parts)
 
 
@@ -268,7 +274,7 @@ def _grant(item: Item, cat: Catalog) -> RenderableType:
     project = cat.ix.project(item.ctx.project) if item.ctx.project else None
     rows = [("Permission", catalogue.display_name(g.permission)), ("Granted to", holder_label(cat.ix, g.holder, project)),
             ("Holder type", g.holder.type), ("Parameter", g.holder.parameter or "-"), ("Grant id", g.id)]
-    return Group(_title("Grant"), _kv(rows), Text(""), Text(HINT, style="italic"))
+    return Group(_title("Grant"), _kv(rows), plain(""), plain(HINT, style="italic"))
 
 
 def _roles_of(item: Item, cat: Catalog) -> RenderableType:
@@ -281,14 +287,14 @@ def _role(item: Item, cat: Catalog) -> RenderableType:
     actors = p.role_actors[role_id]
     table = _table("Actor", "Kind")
     for u in actors.users:
-        table.add_row(ix.name(u), "user")
+        _add(table, ix.name(u), "user")
     for g in actors.groups:
-        table.add_row(g, f"group ({len(ix.t.groups.get(g, ()))} members)")
+        _add(table, g, f"group ({len(ix.t.groups.get(g, ()))} members)")
     scheme, _ = ix.scheme(p) if p.permission_scheme_id else (None, None)
     perms = sorted({catalogue.display_name(g.permission) for g in (scheme.grants if scheme else ())
                     if canonical_type(g.holder.type) == "projectRole" and g.holder.parameter == role_id})
-    return Group(_title(ix.role_name(role_id), f"role in {p.key}"), table, Text(""),
-                 Text(f"The scheme grants this role {len(perms)} permissions: " + (_few(perms, 8) or "none") + "."))
+    return Group(_title(ix.role_name(role_id), f"role in {p.key}"), table, plain(""),
+                 plain(f"The scheme grants this role {len(perms)} permissions: " + (_few(perms, 8) or "none") + "."))
 
 
 def _group_detail(group: JGroup, cat: Catalog) -> RenderableType:
@@ -318,13 +324,13 @@ def _group_detail(group: JGroup, cat: Catalog) -> RenderableType:
                 used.append(f"security level {level.name} ({scheme.name})")
     parts: list[RenderableType] = [_title(group.name, "group")]
     head = f"{len(members)} members" + (" (the list is incomplete: " + gap.describe() + ")" if gap else "")
-    parts.append(Text(head))
-    parts.append(Text(_few(sorted(members), 12) or "no members"))
-    parts.append(Text(""))
-    parts.append(Text("Where it is used:", style="bold"))
-    parts.extend(Text(f"  • {u}") for u in used)
+    parts.append(plain(head))
+    parts.append(plain(_few(sorted(members), 12) or "no members"))
+    parts.append(plain(""))
+    parts.append(plain("Where it is used:", style="bold"))
+    parts.extend(plain(f"  • {u}") for u in used)
     if not used:
-        parts.append(Text("  nowhere in the snapshot"))
+        parts.append(plain("  nowhere in the snapshot"))
     return Group(*parts)
 
 
@@ -337,40 +343,40 @@ def _actor(item: Item, cat: Catalog) -> RenderableType:
     for g in cat.snapshot.groups:
         if g.name == name:
             return _group_detail(g, cat)
-    return Group(_title(str(name)), Text("This group is not in the snapshot."))
+    return Group(_title(str(name)), plain("This group is not in the snapshot."))
 
 
 def _levels(item: Item, cat: Catalog) -> RenderableType:
     scheme = item.ref
     if scheme is None:
-        return Group(_title(item.label), Text("This scheme is not in the snapshot (see Gaps)."))
+        return Group(_title(item.label), plain("This scheme is not in the snapshot (see Gaps)."))
     project = cat.ix.project(item.ctx.project) if item.ctx.project else None
     table = _table("Level", "Members")
     for level in scheme.levels:
         default = " (default)" if scheme.default_level_id == level.id else ""
-        table.add_row(level.name + default, "; ".join(holder_label(cat.ix, h, project) for h in level.members) or "-")
+        _add(table, level.name + default, "; ".join(holder_label(cat.ix, h, project) for h in level.members) or "-")
     used = [p.key for p in cat.snapshot.projects if p.issue_security_scheme_id == scheme.id]
     return Group(_title(scheme.name, "issue security scheme"),
-                 Text(f"Used by {', '.join(used) if used else 'no project'}."), Text(""), table)
+                 plain(f"Used by {', '.join(used) if used else 'no project'}."), plain(""), table)
 
 
 def _level(item: Item, cat: Catalog) -> RenderableType:
     level = item.ref
     project = cat.ix.project(item.ctx.project) if item.ctx.project else None
     issues = [i.key for i in cat.snapshot.issues if i.security_level_id == level.id]
-    return Group(_title(level.name, "security level"), Text(level.description or ""),
-                 Text("Members: " + ("; ".join(holder_label(cat.ix, h, project) for h in level.members) or "none")),
-                 Text(f"Issues in the snapshot at this level: {', '.join(issues) if issues else 'none'}."))
+    return Group(_title(level.name, "security level"), plain(level.description or ""),
+                 plain("Members: " + ("; ".join(holder_label(cat.ix, h, project) for h in level.members) or "none")),
+                 plain(f"Issues in the snapshot at this level: {', '.join(issues) if issues else 'none'}."))
 
 
 def _workflow(item: Item, cat: Catalog) -> RenderableType:
     wf = item.ref
     if wf is None:
-        return Group(_title(item.label), Text("This workflow is not in the snapshot."))
+        return Group(_title(item.label), plain("This workflow is not in the snapshot."))
     table = _table("Status", "Permission properties")
     for st in wf.statuses:
         props = {k: v for k, v in st.properties.items() if k.startswith("jira.")}
-        table.add_row(st.name, "; ".join(f"{k}={v}" if v else k for k, v in sorted(props.items())) or "-")
+        _add(table, st.name, "; ".join(f"{k}={v}" if v else k for k, v in sorted(props.items())) or "-")
     return Group(_title(wf.name, "workflow"), table)
 
 
@@ -378,7 +384,7 @@ def _status(item: Item, cat: Catalog) -> RenderableType:
     wf, st = item.ref  # type: ignore[misc]
     table = _table("Property", "Value", "Means")
     for k, v in sorted(st.properties.items()):
-        table.add_row(k, v or "(empty)", _property_meaning(k, v))
+        _add(table, k, v or "(empty)", _property_meaning(k, v))
     return Group(_title(st.name, f"status in {wf.name}"), table)
 
 
@@ -401,7 +407,7 @@ def _property_meaning(key: str, value: str) -> str:
 
 def _property(item: Item, cat: Catalog) -> RenderableType:
     k, v = item.ref  # type: ignore[misc]
-    return Group(_title(k), Text(f"value: {v or '(empty)'}"), Text(_property_meaning(k, v)))
+    return Group(_title(k), plain(f"value: {v or '(empty)'}"), plain(_property_meaning(k, v)))
 
 
 def _issue(item: Item, cat: Catalog) -> RenderableType:
@@ -421,20 +427,20 @@ def _issue(item: Item, cat: Catalog) -> RenderableType:
         rows.append(("Parent", i.parent_key))
     if i.archived:
         rows.append(("State", "ARCHIVED"))
-    return Group(_title(i.key, "issue"), _kv(rows), Text(""), Text(HINT, style="italic"))
+    return Group(_title(i.key, "issue"), _kv(rows), plain(""), plain(HINT, style="italic"))
 
 
 def _global(item: Item, cat: Catalog) -> RenderableType:
     perm = item.ref
     groups = [g.group or "anyone" for g in cat.snapshot.global_grants if g.permission == perm.key]
-    return Group(_title(perm.name, perm.key), Text(perm.meaning), Text(""),
-                 Text("Granted to: " + (", ".join(f"group {g}" if g != "anyone" else g for g in groups) or "nobody")))
+    return Group(_title(perm.name, perm.key), plain(perm.meaning), plain(""),
+                 plain("Granted to: " + (", ".join(f"group {g}" if g != "anyone" else g for g in groups) or "nobody")))
 
 
 def _gap(item: Item, cat: Catalog) -> RenderableType:
     fact: Fact = item.ref  # type: ignore[assignment]
-    return Group(_title("Gap", fact.status.value), Text(fact.describe()), Text(""),
-                 Text("What to do: " + fact.remedy()))
+    return Group(_title("Gap", fact.status.value), plain(fact.describe()), plain(""),
+                 plain("What to do: " + fact.remedy()))
 
 
 def _member(item: Item, cat: Catalog) -> RenderableType:
@@ -444,7 +450,7 @@ def _member(item: Item, cat: Catalog) -> RenderableType:
 def _team_role(item: Item, cat: Catalog) -> RenderableType:
     role = item.ref
     return Group(_title(role.name, "team-managed role"),
-                 Text(_few(sorted(catalogue.display_name(k) for k in role.permissions), 40) or "no permissions"))
+                 plain(_few(sorted(catalogue.display_name(k) for k in role.permissions), 40) or "no permissions"))
 
 
 def _pscheme_project(item: Item, cat: Catalog) -> RenderableType:

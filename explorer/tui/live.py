@@ -18,20 +18,36 @@ from explorer.core.replay.explanation import Verdict
 API = "/rest/api/3"
 
 
-def credential_state(url: str, email: str | None) -> str:
-    """"online" when a token can be found without asking (JIRA_API_TOKEN or the keyring), else why not."""
+def token_state(url: str, email: str | None) -> str:
+    """"ready" when a token can be found without asking (JIRA_API_TOKEN or the keyring), else why not.
+
+    A token is not a connection: whether the site answers is known only from a real
+    request (the app records each one with ``record_reach``).
+    """
     if not email:
-        return "offline: no email configured"
+        return "no email configured"
     from explorer.store.credentials import find_token
 
     try:
         found = find_token(url, email, interactive=False)
     except UserError as e:
-        text = str(e)
-        if "keyring is not usable" in text:
-            return "offline: no keyring; set JIRA_API_TOKEN"
-        return "offline: no token (a, or JIRA_API_TOKEN)"
-    return "online" if found.source in ("env", "keyring") else "offline"
+        if "keyring is not usable" in str(e):
+            return "no keyring; set JIRA_API_TOKEN"
+        return "no token (JIRA_API_TOKEN or the keyring)"
+    return "ready" if found.source in ("env", "keyring") else "no token (JIRA_API_TOKEN or the keyring)"
+
+
+def reach_of(error: BaseException | None) -> tuple[bool, str] | None:
+    """What a finished request says about reaching the site: (reached, detail), or None when none was made."""
+    if error is None:
+        return True, ""
+    from explorer.jira.client import JiraError, JiraUnavailable, NetworkDown, WrongSite
+
+    if isinstance(error, NetworkDown | JiraUnavailable | WrongSite):
+        return False, error.cause
+    if isinstance(error, JiraError):
+        return True, error.cause  # the site answered (sign-in refused, forbidden, ...)
+    return None
 
 
 # ---------------------------------------------------------------- sync

@@ -54,13 +54,18 @@ def start_verify(app: App) -> None:
 
 def _verify_worker(app, screen, site, snap, account_id, result) -> None:
     async def run() -> None:
-        try:
-            answer = await live.verify_with_jira(site.url, site.email, snap, account_id, result.permission,
-                                            result.project_key, result.issue_key, result.verdict)
-        except UserError as e:
-            app.notify(f"Verify failed: {e}", severity="error", timeout=12)
-            return
+        with app.job("asking Jira"):
+            try:
+                answer = await live.verify_with_jira(site.url, site.email, snap, account_id, result.permission,
+                                                     result.project_key, result.issue_key, result.verdict)
+            except UserError as e:
+                outcome = live.reach_of(e)
+                if outcome is not None:
+                    app.record_reach(site, *outcome)
+                app.notify(f"Verify failed: {e}", severity="error")
+                return
+        app.record_reach(site, True)
         screen.show_verification(answer)
-        app.notify(answer.text, severity="information" if answer.agrees else "warning", timeout=12)
+        app.notify(answer.text, severity="information" if answer.agrees else "warning")
 
     app.run_worker(run(), group="verify", exclusive=True)

@@ -84,7 +84,7 @@ async def test_least_privilege_pane_and_feature_choice():
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, FACTORY, "factory")
-        await pilot.press("l")
+        await pilot.press("L")
         await pilot.pause()
         detail = str(screen.query_one("#audit-detail-text").render())
         assert "! HIGH Factory Droid holds the global permission Administer Jira" in detail

@@ -26,7 +26,7 @@ async def test_opens_on_the_demo_with_sections_and_status():
             assert section in labels
         assert "Backbone Sync" not in labels  # accounts are not built before Accounts is opened
         text = screen_text(app)
-        assert "3 days old" in text and "offline (demo)" in text and "2 gaps" in text and "names shown" in text
+        assert "3 days old" in text and "offline (demo)" in text and "2 gaps" in text and "◇ names" in text
 
 
 async def test_children_load_when_a_node_opens():

@@ -33,7 +33,7 @@ async def open_diff_from_palette(pilot) -> DiffScreen:
     app = pilot.app
     await pilot.press("ctrl+p")
     await pilot.pause()
-    await pilot.press(*"diff: compare")
+    await pilot.press(*"jira-perms: diff")
     await pilot.pause()
     await pilot.press("enter")
     await until(pilot, lambda: isinstance(app.screen, PickerScreen))

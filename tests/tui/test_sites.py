@@ -66,14 +66,15 @@ async def test_sync_from_the_fake_jira_with_progress(monkeypatch):
         app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            await until(pilot, lambda: app.online)
-            assert "online" in screen_text(app)
+            await until(pilot, lambda: app.tokens)
+            assert "not contacted" in screen_text(app)  # a token is not a connection
             await pilot.press("s")
             await until(pilot, lambda: isinstance(app.screen, SyncScreen) and bool(app.screen.progress.counts),
                         workers=False)
             await until(pilot, lambda: "syncing" in screen_text(app), workers=False)  # the status bar shows it
             await until(pilot, lambda: not isinstance(app.screen, SyncScreen))
             assert any(n.message.startswith("Synced") for n in app._notifications)
+            assert "● reached" in screen_text(app) or "● online" in screen_text(app)  # from the real request
             files = list(site_snapshot_dir(jira.url).glob("*.jpsnap"))
             assert len(files) == 1
             assert app.current_ref is not None and app.current_ref.snapshot is not None
@@ -106,6 +107,7 @@ async def test_sync_on_the_demo_explains_why_not():
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert "s sync" not in screen_text(app)  # not offered on the demo
         await pilot.press("s")
         await pilot.pause()
         assert not isinstance(app.screen, SyncScreen)

@@ -108,6 +108,7 @@ class ViaFinder:
         self.project = project
         scope = _scope(ix, project, issue, allowed)
         self.lines: list[tuple[frozenset[str], str | None, str]] = []  # (matched, role id or None, label)
+        self.some_issues: set[int] = set()  # lines that hold only on some issues (reporter, assignee, a field)
         if team_path(project):
             level = (project.access_level or "").lower()
             implied = implied_team_role(project)
@@ -123,10 +124,17 @@ class ViaFinder:
                 matched = accounts_matching(scope, grant.holder, issue).true
                 if not matched:
                     continue
+                kind = holder_type(grant.holder.type)
+                if issue is None and kind is not None and kind.per_issue:
+                    self.some_issues.add(len(self.lines))
                 self.lines.append((matched, _role_of(grant.holder), via_label(ix, grant.holder, project, issue)))
         if permission == catalogue.ADMINISTER_PROJECTS:
             self.lines.append((scope.global_permission(catalogue.ADMINISTER).true, None,
                                "a Jira admin, inheriting Administer Projects (decision 1)"))
+
+    def everywhere(self, account: str) -> bool:
+        """Whether the account has it on every issue, not only where it is the reporter, assignee or in a field."""
+        return any(account in matched for n, (matched, _, _) in enumerate(self.lines) if n not in self.some_issues)
 
     def via(self, account: str) -> tuple[str, ...]:
         found: list[str] = []

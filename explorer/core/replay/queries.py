@@ -12,7 +12,7 @@ from explorer.core.model import ANONYMOUS, Account, Snapshot
 from explorer.core.replay import bulk, catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate_in, resolve_account_id, resolve_permission_key, resolve_scope
-from explorer.core.replay.explanation import Check, Explanation, Verdict
+from explorer.core.replay.explanation import Check, Explanation, Match, Verdict
 
 
 class WhoCanEntry:
@@ -34,6 +34,18 @@ class WhoCanEntry:
         if self._via is None:
             self._via = self._finder.via(self.account.account_id) if self._finder else ()
         return self._via
+
+    @property
+    def on_every_issue(self) -> bool:
+        """False when the account has the permission only as a holder that depends on the issue (the reporter,
+        the assignee, a user or group field): then it can on some issues of the project, not on all."""
+        if self._finder is not None:
+            return self._finder.everywhere(self.account.account_id)
+        exp = self._explanation
+        if exp is None:
+            return True
+        matched = [c for c in exp.checks if c.match is not None and c.passed]
+        return not matched or any(c.match is not Match.COULD_MATCH for c in matched)
 
     @property
     def explanation(self) -> Explanation:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,12 +18,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from explorer.core.errors import UserError
+from explorer.tui.text import plain
 
 ENV_TOKEN = "JIRA_API_TOKEN"
 
 
-class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
-    """Returns (site URL, email) once saved, or None."""
+class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
+    """Returns (site URL, email, whether Jira was reached to check the token) once saved, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="add_site.cancel")]
 
@@ -35,7 +35,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-site"):
-            yield Static(Text("Add a Jira site", style="bold"), id="add-title")
+            yield Static(plain("Add a Jira site", "bold"), id="add-title")
             yield Label("Site URL")
             yield Input(placeholder="https://your-site.atlassian.net", id="add-url")
             yield Label("Account email")
@@ -66,7 +66,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
         box = self.query_one("#add-keyring", Static)
         env = bool(os.environ.get(ENV_TOKEN, "").strip())
         if usable:
-            box.update(f"✓ OS keyring: {backend}. The token is stored there, never in a file.")
+            box.update(plain(f"✓ OS keyring: {backend}. The token is stored there, never in a file."))
             return
         self.query_one("#add-token", Input).display = False
         self.query_one("#add-token-label", Label).display = False
@@ -76,10 +76,12 @@ class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
                  "  (paste the token; it is not echoed) and start jira-perms again in that shell."]
         if env:
             lines.append(f"{ENV_TOKEN} is set in this session: it will be used for this site.")
-        box.update(Text("\n".join(lines)))
+        else:
+            lines.append(f"{ENV_TOKEN} is not set here: the site is saved, but it works offline until you do that.")
+        box.update(plain("\n".join(lines)))
 
     def _error(self, text: str) -> None:
-        self.query_one("#add-error", Static).update(Text(f"✗ {text}", style="bold"))
+        self.query_one("#add-error", Static).update(plain(f"✗ {text}", "bold"))
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -136,6 +138,14 @@ class AddSiteScreen(ModalScreen[tuple[str, str] | None]):
         except UserError as e:
             self._error(" ".join(str(e).split()))
             return
-        how = "token in the OS keyring" if token else f"token from {ENV_TOKEN}"
-        self.app.notify(f"Added {url} for {email} ({how}). Press s to sync it.", title="Site added", timeout=10)
-        self.dismiss((url, email))
+        if token:
+            message = f"Added {url} for {email}: Jira accepted the token, now in the OS keyring. Press s to sync it."
+        elif os.environ.get(ENV_TOKEN, "").strip():
+            message = f"Added {url} for {email}; its token comes from {ENV_TOKEN} (set in this session). " \
+                      "Press s to sync it."
+        else:
+            message = f"Added {url} without a token (no keyring, {ENV_TOKEN} not set): s cannot sync until you " \
+                      f"start jira-perms again with {ENV_TOKEN} set."
+        self.app.notify(message, title="Site added", severity="information" if token or "s to sync" in message
+                        else "warning")
+        self.dismiss((url, email, bool(token)))

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from explorer.core.errors import UserError
 from explorer.core.readiness.audit import Auditor, AuditReport, Cell, Readiness
@@ -28,22 +28,23 @@ from explorer.core.render.audit import (
     cell_text,
 )
 from explorer.core.replay.explanation import Verdict
-from explorer.tui.actions import TABLE_ACTIONS, ActionSpec, bindings
+from explorer.tui.actions import TABLE, ActionSpec, Hint, KeyGroup, bindings, register_group
 from explorer.tui.catalog import Context
 from explorer.tui.choices import Choice, account_choices
 from explorer.tui.clipboard import export_name
 from explorer.tui.screens.picker import PickerScreen
-from explorer.tui.screens.table_base import Row, TableScreen
-from explorer.tui.widgets.status_bar import StatusBar
+from explorer.tui.screens.table_base import Grid, Row, TableScreen
+from explorer.tui.screens.table_base import cell as table_cell
+from explorer.tui.text import assemble, plain
 from explorer.tui.workspace import SnapshotRef
 
-AUDIT_ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("audit.account", "1", "pick_account", "Account", "Pick the account to audit"),
-    ActionSpec("audit.profile", "2", "pick_profile", "Profile", "Pick the integration profile (vendor guide)"),
-    ActionSpec("audit.features", "3", "pick_features", "Features", "Choose which of the profile's features to audit"),
-    ActionSpec("audit.findings", "l", "show_findings", "Least privilege",
+AUDIT = register_group(KeyGroup("audit", "Integration readiness", (
+    ActionSpec("audit.account", "1", "pick_account", "account", "Pick the account to audit"),
+    ActionSpec("audit.profile", "2", "pick_profile", "profile", "Pick the integration profile (vendor guide)"),
+    ActionSpec("audit.features", "3", "pick_features", "features", "Choose which of the profile's features to audit"),
+    ActionSpec("audit.findings", "L", "show_findings", "least privilege",
                "Show what the account holds beyond the profile"),
-)
+)))
 
 CELL_STYLE = {"✓": "bold", "✗": "reverse", "?": "italic", "–": "dim"}
 READY_WORDS = {Readiness.READY: "✓ ready", Readiness.NOT_READY: "✗ not ready", Readiness.UNKNOWN: "? unknown"}
@@ -55,7 +56,11 @@ ALL_FEATURES = "(all)"
 class AuditScreen(TableScreen):
     """The grid of one audit; the detail pane follows the cell cursor."""
 
-    BINDINGS = [*bindings(AUDIT_ACTIONS), *bindings(TABLE_ACTIONS)]  # type: ignore[assignment]
+    BINDINGS = [*bindings(AUDIT), *bindings(TABLE)]
+    KEY_GROUPS = ("audit", "table")
+    KEY_BAR = (Hint(("audit.account", "audit.profile", "audit.features"), "change"), "audit.findings",
+               "table.open", "table.filter", "app.copy", "app.export", "table.back")
+    CURSOR = "cell"
 
     DEFAULT_CSS = """
     #audit-detail {
@@ -81,12 +86,11 @@ class AuditScreen(TableScreen):
         with Vertical(id="table-screen"):
             yield Static("", id="table-title")
             yield Input(placeholder="filter projects: type to narrow, Enter to go back to the grid", id="table-filter")
-            yield DataTable(id="table", cursor_type="cell", zebra_stripes=True)
+            yield Grid(id="table", cursor_type="cell", zebra_stripes=True)
             with VerticalScroll(id="audit-detail"):
                 yield Static("", id="audit-detail-text")
             yield Static("", id="table-note")
-        yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield from self.bars()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -214,7 +218,7 @@ class AuditScreen(TableScreen):
             rows.append(Row(row.project.key, cells, sort_keys, f"{row.project.key} {row.project.name}".lower()))
         self.rows = rows
         t = report.totals
-        title = Text.assemble(
+        title = assemble(
             (f"{report.readiness.symbol} {report.account.display_name}", "bold"),
             f" · {report.profile.name}: {report.readiness.words} · {t['projectsReady']}/{t['projects']} ready · "
             f"{t['findings']} finding{'s' if t['findings'] != 1 else ''}")
@@ -242,7 +246,7 @@ class AuditScreen(TableScreen):
             table.add_column(name + arrow, key=str(n), width=max(widths[n], len(name)) + len(arrow))
         shown = self.shown_rows()
         for row in shown:
-            table.add_row(*row.cells, key=row.key)
+            table.add_row(*[table_cell(c) for c in row.cells], key=row.key)
         if current is not None:
             shown_keys = [r.key for r in shown]
             if current in shown_keys:
@@ -273,24 +277,24 @@ class AuditScreen(TableScreen):
         row = next((r for r in report.rows if r.project.key == key), None)
         keys = "c copy Markdown"
         if row is None:
-            self._detail(Text(audit_text(report)))
+            self._detail(audit_text(report))
             self.set_note(f"No project audited. {keys}")
             return
         if col >= 2:
             column = report.columns[col - 2]
             cell = row.cells[col - 2]
             if cell is None:
-                self._detail(Text(f"{column.number}. {column.requirement.label} does not apply in {row.project.key}: "
-                                  f"{column.requirement.conditions}.\nWhy: {column.requirement.why}"))
+                self._detail(f"{column.number}. {column.requirement.label} does not apply in {row.project.key}: "
+                             f"{column.requirement.conditions}.\nWhy: {column.requirement.why}")
                 state = "– does not apply"
             else:
-                self._detail(Text(cell_text(cell)))
+                self._detail(cell_text(cell))
                 state = f"{cell.verdict.symbol} {VERDICT_WORDS[cell.verdict]}"
             enter = " · Enter proof" if column.requirement.kind in (RequirementKind.PROJECT_PERMISSION,
                                                                           RequirementKind.GLOBAL_PERMISSION) else ""
             self.set_note(f"{row.project.key} · {column.number}. {column.requirement.short}: {state}{enter} · {keys}")
             return
-        self._detail(Text(self._row_summary(row)))
+        self._detail(self._row_summary(row))
         self.set_note(f"{row.project.key}: {row.readiness.words} · ✓ met ✗ missing ? unknown – n/a · {keys}")
 
     def _row_summary(self, row) -> str:
@@ -313,8 +317,8 @@ class AuditScreen(TableScreen):
             lines += [f"! {f.severity.upper()} {f.summary}." for f in findings]
         return "\n".join(lines)
 
-    def _detail(self, text: Text) -> None:
-        self.query_one("#audit-detail-text", Static).update(text)
+    def _detail(self, text: str) -> None:
+        self.query_one("#audit-detail-text", Static).update(plain(text))
         self.query_one("#audit-detail", VerticalScroll).scroll_home(animate=False)
 
     def action_show_findings(self) -> None:
@@ -322,7 +326,7 @@ class AuditScreen(TableScreen):
         if report is None:
             return
         if not report.findings:
-            self._detail(Text(f"Least privilege: nothing found beyond the profile for {report.account.display_name}."))
+            self._detail(f"Least privilege: nothing found beyond the profile for {report.account.display_name}.")
             return
         lines = [f"Least privilege: what {report.account.display_name} holds beyond {report.profile.name}"]
         for f in report.findings:
@@ -331,7 +335,7 @@ class AuditScreen(TableScreen):
             if f.via:
                 lines.append(f"    via: {'; '.join(f.via)}")
             lines.append(f"    To remove: {f.remedy}.")
-        self._detail(Text("\n".join(lines)))
+        self._detail("\n".join(lines))
 
     # ------------------------------------------------------------------ actions shared with the app
     def action_open_row(self) -> None:

@@ -9,24 +9,33 @@ too.  Widening changes come first, as in ``jira-perms diff``.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from explorer.core.errors import UserError
 from explorer.core.render.diff import diff_text
 from explorer.core.review.diff import SnapshotDiff, diff_snapshots
+from explorer.tui.actions import ActionSpec, KeyGroup, bindings, register_group
 from explorer.tui.choices import Choice
+from explorer.tui.screens.base import AppScreen
 from explorer.tui.screens.picker import PickerScreen
+from explorer.tui.text import plain
 from explorer.tui.workspace import SnapshotRef
 
+DIFF = register_group(KeyGroup("diff", "Diff", (
+    ActionSpec("diff.back", "escape", "back", "back", "Back to where you were"),
+), notes=(("↑ ↓  j k  space b  g G", "scroll"),)))
 
-class DiffScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Back", id="diff.back")]
+
+class DiffScreen(AppScreen):
+    BINDINGS = [*bindings(DIFF), Binding("j", "scroll_diff(1)", show=False), Binding("k", "scroll_diff(-1)", show=False),
+                Binding("g", "scroll_diff(-100000)", show=False), Binding("G", "scroll_diff(100000)", show=False),
+                Binding("space", "page_diff(1)", show=False), Binding("b", "page_diff(-1)", show=False)]
+    KEY_GROUPS = ("diff",)
+    KEY_BAR = ("app.copy", "app.export", "app.redact", "diff.back")
 
     DEFAULT_CSS = """
     DiffScreen #diff-title { padding: 0 1; text-style: bold; background: $boost; }
@@ -44,35 +53,49 @@ class DiffScreen(Screen[None]):
         yield Static("Comparing snapshots…", id="diff-title")
         with VerticalScroll(id="diff-scroll"):
             yield Static("", id="diff-body")
-        yield Footer()
+        yield from self.bars()
 
     def on_mount(self) -> None:
+        self.set_focus(self.query_one("#diff-scroll"))
         self._compute()
+
+    def action_scroll_diff(self, lines: int) -> None:
+        box = self.query_one("#diff-scroll", VerticalScroll)
+        box.scroll_to(y=max(0, box.scroll_y + lines), animate=False)
+
+    def action_page_diff(self, pages: int) -> None:
+        box = self.query_one("#diff-scroll", VerticalScroll)
+        self.action_scroll_diff(pages * max(1, box.size.height - 1))
 
     @work(thread=True, group="diff")
     def _compute(self) -> None:
-        try:
-            for ref in self.refs:
-                ref.load()
-            old, new = sorted(self.refs, key=lambda r: r.snapshot.provenance.taken_at)  # type: ignore[union-attr]
-            before, after = self.app.view(old), self.app.view(new)  # type: ignore[attr-defined]
-            result = diff_snapshots(before, after)
-            text = diff_text(result)
-            self.app.call_from_thread(self._show, result, text, old, new)
-        except UserError as e:
-            self.app.call_from_thread(self._fail, str(e))
+        with self.app.job("comparing"):  # type: ignore[attr-defined]
+            try:
+                for ref in self.refs:
+                    ref.load()
+                old, new = sorted(self.refs, key=lambda r: r.snapshot.provenance.taken_at)  # type: ignore[union-attr]
+                before, after = self.app.view(old), self.app.view(new)  # type: ignore[attr-defined]
+                result = diff_snapshots(before, after)
+                text = diff_text(result)
+                self.app.call_from_thread(self._show, result, text, old, new)
+            except UserError as e:
+                self.app.call_from_thread(self._fail, str(e))
 
     def _show(self, result: SnapshotDiff, text: str, old: SnapshotRef, new: SnapshotRef) -> None:
         self.result, self.text = result, text
         effect = "access changed" if result.changed_in_effect else "nothing changed in effect"
         self.query_one("#diff-title", Static).update(
-            Text(f"Diff: {old.label} → {new.label} · {len(result.changes)} changes · {effect}"))
-        self.query_one("#diff-body", Static).update(Text(text))
+            plain(f"Diff: {old.label} → {new.label} · {len(result.changes)} changes · {effect}", newlines=False))
+        self.query_one("#diff-body", Static).update(plain(text))
+        self.refresh_bars()
 
     def _fail(self, message: str) -> None:
         self.error = message
-        self.query_one("#diff-title", Static).update(Text("Diff: cannot compare"))
-        self.query_one("#diff-body", Static).update(Text(message))
+        self.query_one("#diff-title", Static).update(plain("Diff: cannot compare"))
+        self.query_one("#diff-body", Static).update(plain(message))
+
+    def can_copy(self) -> bool:
+        return self.result is not None
 
     def copy_payload(self) -> tuple[str, str] | None:
         """What ``c`` copies and ``x`` exports: the diff as Markdown."""

@@ -1,35 +1,47 @@
-"""The explain view: pick account, permission and project or issue; see the verdict, the proof and the fixes."""
+"""The explain view: pick account, permission and project or issue; see the verdict, the proof and the fixes.
+
+The answer is computed off the UI thread in two steps: the verdict and proof
+first (a fraction of a millisecond), then the fixes, which on a big site take
+longer; the view shows the proof at once and "finding fixes…" with the time so
+far in the status bar.  A new question supersedes the one in flight: its result
+is dropped when it arrives.  ``+`` (or ``z``) zooms the answer to the whole
+screen; ``/`` finds text in it.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Static, Tree
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Static
 
 from explorer.core.errors import UserError
 from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
 from explorer.core.replay import catalogue
-from explorer.core.replay.explanation import Explanation
+from explorer.core.replay.explanation import Explanation, Verdict
 from explorer.core.replay.fixes import explain
-from explorer.tui.actions import EXPLAIN_ACTIONS, bindings
+from explorer.tui.actions import EXPLAIN, Hint, bindings
 from explorer.tui.catalog import Context, account_label
 from explorer.tui.choices import account_choices, permission_choices, where_choices
 from explorer.tui.clipboard import export_name
+from explorer.tui.screens.base import AppScreen
 from explorer.tui.screens.picker import PickerScreen
-from explorer.tui.widgets.proof_tree import ProofTree
-from explorer.tui.widgets.status_bar import StatusBar
+from explorer.tui.text import assemble, plain
+from explorer.tui.widgets.proof_view import ProofView, proof_lines
 from explorer.tui.widgets.verdict_banner import VerdictBanner
 from explorer.tui.workspace import SnapshotRef
 
+FIELD_HINT = {"account": "1", "permission": "2", "where": "3"}
 
-class ExplainScreen(Screen):
+
+class ExplainScreen(AppScreen):
     """Why an account can or cannot do something here."""
 
-    BINDINGS: list[Binding] = bindings(EXPLAIN_ACTIONS)  # type: ignore[assignment]
+    BINDINGS: list[Binding] = bindings(EXPLAIN)  # type: ignore[assignment]
+    KEY_GROUPS = ("explain",)
+    KEY_BAR = (Hint(("explain.account", "explain.permission", "explain.where"), "change"), "explain.zoom",
+               "explain.find", "app.copy", "app.export", "app.redact", "app.verify", "explain.back")
 
     def __init__(self, ref: SnapshotRef, ctx: Context) -> None:
         super().__init__()
@@ -39,7 +51,10 @@ class ExplainScreen(Screen):
         self.project = ctx.project
         self.issue = ctx.issue
         self.result: Explanation | None = None
-        self._picking = False
+        self.fixes_pending = False
+        self.picking: str | None = None  # which field a picker is open for
+        self.question = 0  # bumped by every new question; older answers are dropped
+        self.zoomed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="explain"):
@@ -48,16 +63,25 @@ class ExplainScreen(Screen):
                 yield Button("", id="field-permission", compact=True)
                 yield Button("", id="field-where", compact=True)
             yield VerdictBanner("", id="verdict")
-            yield ProofTree(id="proof")
-            yield Static("", id="proof-line")
-        yield StatusBar(id="status")
-        yield Footer(compact=True)
+            yield Static("", id="verify-line")
+            yield ProofView(id="proof")
+            with Horizontal(id="find-row"):
+                yield Input(placeholder="find in the answer: type; Enter keeps it, Esc clears", id="proof-find")
+                yield Static("", id="find-count")
+        yield from self.bars()
 
     def on_mount(self) -> None:
+        self.query_one("#find-row").display = False
+        self.query_one("#verify-line", Static).display = False
+        self.app.tune_inputs(self)  # type: ignore[attr-defined]
         self._show_fields()
-        self.query_one(ProofTree).focus()
+        self.set_focus(self.proof)
         self._recompute()
         self.call_after_refresh(self._ask_missing)
+
+    @property
+    def proof(self) -> ProofView:
+        return self.query_one(ProofView)
 
     # ------------------------------------------------------------------ fields
     @property
@@ -67,9 +91,14 @@ class ExplainScreen(Screen):
     def _account_view_id(self) -> str | None:
         return self.app.to_view_id(self.account, self.ref)  # type: ignore[attr-defined]
 
+    def _missing(self, field: str) -> str:
+        if self.picking == field:
+            return "…  picking (type in the picker)"
+        return f"—  press {FIELD_HINT[field]} to pick"
+
     def _show_fields(self) -> None:
         snap = self.snapshot
-        acc_text = "—  press 1 to pick"
+        acc_text = self._missing("account")
         if self.account and snap is not None:
             vid = self._account_view_id()
             found = next((a for a in snap.accounts if a.account_id == vid), None)
@@ -79,10 +108,10 @@ class ExplainScreen(Screen):
                 acc_text = f"{account_label(found)}  <{found.email or found.account_id}>"
             else:
                 acc_text = f"{vid} (not in this snapshot)"
-        perm_text = "—  press 2 to pick"
+        perm_text = self._missing("permission")
         if self.permission:
             perm_text = f"{catalogue.display_name(self.permission)}  ({self.permission})"
-        where_text = "—  press 3 to pick"
+        where_text = self._missing("where")
         if self.issue:
             where_text = f"issue {self.issue}"
         elif self.project and snap is not None:
@@ -90,12 +119,13 @@ class ExplainScreen(Screen):
             where_text = f"project {self.project}" + (f" — {proj.name}" if proj else "")
         if self.permission and catalogue.is_global_permission(self.permission):
             where_text = "the whole site (global permission)"
-        self.query_one("#field-account", Button).label = Text.assemble(("1 Account     ", "bold"), acc_text)
-        self.query_one("#field-permission", Button).label = Text.assemble(("2 Permission  ", "bold"), perm_text)
-        self.query_one("#field-where", Button).label = Text.assemble(("3 Where       ", "bold"), where_text)
+        for field, label, text in (("account", "1 Account     ", acc_text), ("permission", "2 Permission  ", perm_text),
+                                   ("where", "3 Where       ", where_text)):
+            button = self.query_one(f"#field-{field}", Button)
+            button.label = assemble((label, "bold"), text.replace("\n", " "))
 
     def _ask_missing(self) -> None:
-        if self._picking or self.snapshot is None:
+        if self.picking or self.snapshot is None:
             return
         if not self.account:
             self.action_pick_account()
@@ -104,34 +134,40 @@ class ExplainScreen(Screen):
         elif not self.project and not self.issue and not catalogue.is_global_permission(self.permission):
             self.action_pick_where()
 
+    def _pick(self, field: str, title: str, choices, current: str | None, done) -> None:
+        self.picking = field
+        self._show_fields()
+
+        def picked(value: str | None) -> None:
+            self.picking = None
+            if value:
+                done(value)
+            else:
+                self._show_fields()
+
+        self.app.push_screen(PickerScreen(title, choices, current), picked)
+
     @on(Button.Pressed, "#field-account")
     def action_pick_account(self) -> None:
         snap = self.snapshot
-        if snap is None:
-            return
-        self._picking = True
-        self.app.push_screen(PickerScreen("Account — type a name, email or account id", account_choices(snap),
-                                          self._account_view_id()), self._picked_account)
+        if snap is not None:
+            self._pick("account", "Explain for which account? Type a name, email or account id",
+                       account_choices(snap), self._account_view_id(), self._picked_account)
 
-    def _picked_account(self, value: str | None) -> None:
-        self._picking = False
-        if value:
-            self.account = self.app.to_original_id(value, self.ref)  # type: ignore[attr-defined]
-            self.app.update_context(account=self.account)  # type: ignore[attr-defined]
-            self._changed()
+    def _picked_account(self, value: str) -> None:
+        self.account = self.app.to_original_id(value, self.ref)  # type: ignore[attr-defined]
+        self.app.update_context(account=self.account)  # type: ignore[attr-defined]
+        self._changed()
 
     @on(Button.Pressed, "#field-permission")
     def action_pick_permission(self) -> None:
-        self._picking = True
-        self.app.push_screen(PickerScreen("Permission — type a key or a name", permission_choices(), self.permission),
-                             self._picked_permission)
+        self._pick("permission", "Which permission? Type a key or a name", permission_choices(), self.permission,
+                   self._picked_permission)
 
-    def _picked_permission(self, value: str | None) -> None:
-        self._picking = False
-        if value:
-            self.permission = value
-            self.app.update_context(permission=value)  # type: ignore[attr-defined]
-            self._changed()
+    def _picked_permission(self, value: str) -> None:
+        self.permission = value
+        self.app.update_context(permission=value)  # type: ignore[attr-defined]
+        self._changed()
 
     @on(Button.Pressed, "#field-where")
     def action_pick_where(self) -> None:
@@ -139,26 +175,21 @@ class ExplainScreen(Screen):
         if snap is None:
             return
         current = f"issue:{self.issue}" if self.issue else (f"project:{self.project}" if self.project else None)
-        self._picking = True
-        self.app.push_screen(PickerScreen("Where — a project key or name, or an issue key", where_choices(snap),
-                                          current), self._picked_where)
+        self._pick("where", "Where? Type a project key or name, or an issue key", where_choices(snap), current,
+                   self._picked_where)
 
-    def _picked_where(self, value: str | None) -> None:
-        self._picking = False
-        if value:
-            kind, _, key = value.partition(":")
-            if kind == "issue":
-                self.issue = key
-                self.project = key.rsplit("-", 1)[0]
-                snap = self.snapshot
-                found = next((i for i in snap.issues if i.key == key), None) if snap else None
-                if found is not None:
-                    self.project = found.project_key
-            else:
-                self.project, self.issue = key, None
-            self.app.update_context(project=self.project, issue=self.issue,  # type: ignore[attr-defined]
-                                    clear_issue=self.issue is None)
-            self._changed()
+    def _picked_where(self, value: str) -> None:
+        kind, _, key = value.partition(":")
+        if kind == "issue":
+            self.issue = key
+            snap = self.snapshot
+            found = next((i for i in snap.issues if i.key == key), None) if snap else None
+            self.project = found.project_key if found is not None else key.rsplit("-", 1)[0]
+        else:
+            self.project, self.issue = key, None
+        self.app.update_context(project=self.project, issue=self.issue,  # type: ignore[attr-defined]
+                                clear_issue=self.issue is None)
+        self._changed()
 
     def _changed(self) -> None:
         self._show_fields()
@@ -167,62 +198,122 @@ class ExplainScreen(Screen):
 
     # ------------------------------------------------------------------ answer
     def _recompute(self) -> None:
+        self.question += 1
         banner = self.query_one(VerdictBanner)
+        self.query_one("#verify-line", Static).display = False
         snap = self.snapshot
+        self.result = None
         if snap is None:
             banner.show_message("The snapshot is still loading…")
             return
+        missing = None
         if not self.account or not self.permission:
-            banner.show_message("Pick an account (1) and a permission (2) to see the verdict.")
-            self.query_one(ProofTree).clear()
+            missing = "Pick an account (1) and a permission (2) to see the verdict."
+        elif not catalogue.is_global_permission(self.permission) and not (self.project or self.issue):
+            missing = "Pick a project or an issue (3)."
+        if missing:
+            banner.show_message(missing)
+            self.proof.clear()
+            self.refresh_bars()
             return
-        if not catalogue.is_global_permission(self.permission) and not (self.project or self.issue):
-            banner.show_message("Pick a project or an issue (3).")
-            self.query_one(ProofTree).clear()
-            return
-        banner.show_message("Replaying Jira's checks…")
-        self._evaluate(snap, self._account_view_id(), self.permission,
-                       None if catalogue.is_global_permission(self.permission) else self.project,
-                       None if catalogue.is_global_permission(self.permission) else self.issue)
+        banner.show_message("⟳ Replaying Jira's checks…")
+        is_global = catalogue.is_global_permission(self.permission)  # type: ignore[arg-type]
+        self._evaluate(self.question, snap, self._account_view_id(), self.permission,
+                       None if is_global else self.project, None if is_global else self.issue)
 
     @work(thread=True, exclusive=True, group="explain")
-    def _evaluate(self, snap, account: str, permission: str, project: str | None, issue: str | None) -> None:
-        try:
-            result = explain(snap, account, permission, None if issue else project, issue)
-        except UserError as e:
-            self.app.call_from_thread(self._failed, str(e))
-            return
-        self.app.call_from_thread(self._show, result)
+    def _evaluate(self, question: int, snap, account: str, permission: str, project: str | None,
+                  issue: str | None) -> None:
+        app = self.app
+        with app.job("explaining"):  # type: ignore[attr-defined]
+            try:
+                first = explain(snap, account, permission, None if issue else project, issue, with_fixes=False)
+            except UserError as e:
+                app.call_from_thread(self._failed, question, str(e))
+                return
+            wants_fixes = first.verdict is Verdict.DENIED and first.project_key is not None
+            app.call_from_thread(self._show, question, first, wants_fixes)
+            if not wants_fixes or question != self.question:
+                return
+        with app.job("finding fixes"):  # type: ignore[attr-defined]
+            try:
+                full = explain(snap, account, permission, None if issue else project, issue)
+            except UserError as e:
+                app.call_from_thread(self._failed, question, str(e))
+                return
+            app.call_from_thread(self._show, question, full, False)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, question: int, message: str) -> None:
+        if question != self.question:
+            return
         self.result = None
         self.query_one(VerdictBanner).show_message(f"Cannot answer: {message}")
-        self.query_one(ProofTree).clear()
+        self.proof.clear()
+        self.refresh_bars()
 
-    def _show(self, result: Explanation) -> None:
+    def _show(self, question: int, result: Explanation, fixes_pending: bool) -> None:
+        """An answer arrived: shown only if it is for the current question."""
+        if question != self.question:
+            return
+        keep = self.result is not None and self.result.verdict is result.verdict
         self.result = result
+        self.fixes_pending = fixes_pending
         self.query_one(VerdictBanner).show(result)
-        self.query_one(ProofTree).show(result)
-
-    @on(Tree.NodeHighlighted, "#proof")
-    def _line(self, event: Tree.NodeHighlighted) -> None:
-        self.query_one("#proof-line", Static).update(Text(str(event.node.data or "")))
+        self.proof.show_lines(proof_lines(result, fixes_pending), keep_scroll=keep)
+        self.refresh_bars()
 
     def show_verification(self, answer) -> None:
-        """Jira's own answer (v), shown under the proof."""
-        self.query_one("#proof-line", Static).update(Text(answer.text, style="bold" if not answer.agrees else ""))
+        """Jira's own answer (v), shown under the verdict."""
+        line = self.query_one("#verify-line", Static)
+        line.update(plain(answer.text, "bold" if not answer.agrees else ""))
+        line.display = True
 
-    def action_expand_all(self) -> None:
-        tree = self.query_one(ProofTree)
-        tree.root.expand_all()
+    # ------------------------------------------------------------------ keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_match", "previous_match"):
+            return bool(self.proof.matches)
+        if action == "pick_account":
+            return self.snapshot is not None
+        return True
 
-    def action_collapse_all(self) -> None:
-        tree = self.query_one(ProofTree)
-        for node in tree.root.children:
-            for child in node.children:
-                child.collapse_all()
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self.set_class(self.zoomed, "-zoomed")
+        self.set_focus(self.proof)
+
+    def action_find(self) -> None:
+        self.query_one("#find-row").display = True
+        self.set_focus(self.query_one("#proof-find", Input))
+
+    @on(Input.Changed, "#proof-find")
+    def _find_changed(self, event: Input.Changed) -> None:
+        found = self.proof.set_search(event.value)
+        count = "" if not event.value.strip() else f"{found} line{'s' if found != 1 else ''}" if found else "no match"
+        self.query_one("#find-count", Static).update(count)
+        self.refresh_bars()
+
+    @on(Input.Submitted, "#proof-find")
+    def _find_done(self) -> None:
+        self.set_focus(self.proof)
+
+    def action_next_match(self) -> None:
+        self.proof.step(1)
+
+    def action_previous_match(self) -> None:
+        self.proof.step(-1)
 
     def action_back(self) -> None:
+        row = self.query_one("#find-row")
+        if row.display:
+            self.query_one("#proof-find", Input).value = ""
+            row.display = False
+            self.proof.set_search("")
+            self.set_focus(self.proof)
+            self.refresh_bars()
+            return
+        if self.zoomed:
+            self.action_zoom()
+            return
         self.app.pop_screen()
 
     # ------------------------------------------------------------------ app notifications
@@ -240,6 +331,9 @@ class ExplainScreen(Screen):
 
     def matrix_kind(self) -> str:
         return "account"
+
+    def can_copy(self) -> bool:
+        return self.result is not None and not self.fixes_pending
 
     def _export_stem(self) -> str:
         r = self.result

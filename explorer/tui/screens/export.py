@@ -13,10 +13,14 @@ from textual.widgets import Input, Static
 
 from explorer.core.errors import UserError
 from explorer.store.paths import write_private
+from explorer.tui.text import plain
 
 
 class ExportScreen(ModalScreen[Path | None]):
-    """Asks for a path (prefilled); writes atomically with mode 0600."""
+    """Asks for a path (prefilled, cursor at the end, nothing selected); writes atomically with mode 0600.
+
+    An existing file is replaced only after a second Enter on the same path.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
@@ -25,34 +29,48 @@ class ExportScreen(ModalScreen[Path | None]):
         self.formats = dict(formats or {})
         self.formats.setdefault(".md", markdown)
         self.name_stem = name
+        self.confirmed: Path | None = None  # the existing file the user agreed to replace
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export"):
             yield Static("Export to a file", id="export-title")
-            yield Input(str(Path.cwd() / f"{self.name_stem}.md"), id="export-path")
+            yield Input(str(Path.cwd() / f"{self.name_stem}.md"), id="export-path", select_on_focus=False)
             yield Static(f"Formats by extension: {', '.join(sorted(self.formats))}. Enter writes, Esc cancels.",
                          id="export-help")
             yield Static("", id="export-error")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        self.set_focus(box)
+        box.cursor_position = len(box.value)  # Backspace edits the extension, it does not wipe the path
         self.app.tune_inputs(self)  # type: ignore[attr-defined]
+
+    def _error(self, text: str) -> None:
+        self.query_one("#export-error", Static).update(plain(text))
+
+    @on(Input.Changed, "#export-path")
+    def _changed(self) -> None:
+        self.confirmed = None
+        self._error("")
 
     @on(Input.Submitted, "#export-path")
     def _write(self, event: Input.Submitted) -> None:
         path = Path(event.value.strip()).expanduser()
         text = self.formats.get(path.suffix.lower())
         if text is None:
-            self.query_one("#export-error", Static).update(
-                f"Unknown extension {path.suffix or '(none)'}: use one of {', '.join(sorted(self.formats))}")
+            self._error(f"Unknown extension {path.suffix or '(none)'}: use one of {', '.join(sorted(self.formats))}")
             return
         if path.is_dir():
-            self.query_one("#export-error", Static).update(f"{path} is a folder: give a file name")
+            self._error(f"{path} is a folder: give a file name")
+            return
+        if path.exists() and self.confirmed != path:
+            self.confirmed = path
+            self._error(f"⚠ {path.name} exists. Enter again replaces it; or change the name.")
             return
         try:
             write_private(path, text.encode("utf-8"))
         except UserError as e:
-            self.query_one("#export-error", Static).update(str(e))
+            self._error(str(e))
             return
         self.app.notify(f"Exported to {path}" + (" (redacted)" if getattr(self.app, "redacted", False) else ""),
                         title="Exported")

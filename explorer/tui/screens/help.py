@@ -1,60 +1,152 @@
-"""Help: every key binding (after the user's [keymap] remaps), grouped by where it works."""
+"""Help (``?`` or F1): the keys of the screen you came from first, then the rest; Enter runs the highlighted one.
+
+Keys are listed as bound after the user's ``[keymap]`` remaps, with the id to
+remap them by.  ``/`` narrows the list by what a key does.  Keys of other
+screens are listed for reference (dimmed, not runnable from here).
+"""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from explorer.tui.actions import ALL_GROUPS, TREE_KEYS
-
-
-def _keys(app, spec) -> str:
-    keymap = getattr(app, "_keymap", {}) or {}
-    keys = keymap.get(spec.id, spec.keys)
-    shown = []
-    for key in keys.split(","):
-        key = key.strip()
-        shown.append(app.get_key_display(Binding(key, spec.action)) if app is not None else key)
-    return " / ".join(shown)
+from explorer.tui.actions import APP, GROUPS, HELP, ActionSpec, KeyGroup, bindings
+from explorer.tui.widgets.key_bar import offered, spec_keys
 
 
-def help_table(app) -> Table:
-    table = Table(box=None, show_header=True, header_style="bold underline", pad_edge=False, expand=True)
-    table.add_column("Key", no_wrap=True)
-    table.add_column("Does")
-    table.add_column("Id (for [keymap])", no_wrap=True, style="dim")
-    for title, specs in ALL_GROUPS:
-        table.add_row(Text(title, style="bold reverse"), "", "")
-        for spec in specs:
-            table.add_row(_keys(app, spec), spec.help, spec.id)
-    table.add_row(Text("Tree", style="bold reverse"), "", "")
-    for keys, does in TREE_KEYS:
-        table.add_row(keys, does, "")
-    return table
+def _row(keys: str, does: str, ident: str, style: str = "") -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=14, no_wrap=True, style="bold")
+    grid.add_column(ratio=1)
+    grid.add_column(width=20, no_wrap=True, style="dim", overflow="ellipsis")
+    grid.add_row(Text(keys), Text(does), Text(ident))
+    if style:
+        grid.style = style
+    return grid
+
+
+def ordered_groups(under: Screen | None) -> tuple[list[KeyGroup], list[KeyGroup]]:
+    """(the groups that work on ``under`` and everywhere, the others) in the order the help shows them."""
+    own = [GROUPS[g] for g in getattr(under, "KEY_GROUPS", ()) if g in GROUPS]
+    live = [*own, APP]
+    rest = [g for g in GROUPS.values() if g not in live and g is not HELP]
+    return live, rest
 
 
 class HelpScreen(ModalScreen[None]):
-    """? or F1 opens it; Esc, q or ? closes it."""
+    """? or F1 opens it; Esc, q or ? closes it; Enter runs the highlighted key on the screen below."""
 
-    BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Close", id="help.close"),
-    ]
+    BINDINGS = bindings(HELP)
+
+    def __init__(self, under: Screen | None = None) -> None:
+        super().__init__()
+        self.under = under
+        self.entries: list[tuple[ActionSpec | None, object]] = []  # (spec, target) per option; None: not runnable
+        self.listed: list[str] = []  # ids of every key listed, runnable or not
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help"):
-            yield Static(Text("jira-perms — keys", style="bold"), id="help-title")
-            yield Static(help_table(self.app), id="help-table")
-            yield Static(Text(
-                "Remap any key in the config file (jira-perms writes it under your config folder):\n"
-                '  [keymap]\n  "app.explain" = "ctrl+e"\n'
-                "Redaction (r) replaces names, emails, groups and account ids with stable pseudonyms on screen and "
-                "in copies. Copies go to the terminal's clipboard by OSC 52 and to a file whose path is shown.",
-                style="italic"), id="help-notes")
+        with Vertical(id="help"):
+            yield Static("", id="help-title")
+            yield Input(placeholder="find a key by what it does", id="help-filter")
+            yield OptionList(id="help-list")
+            yield Static(Text("Remap any key by its id in the config file's [keymap] table, e.g. "
+                              '"app.explain" = "ctrl+e".', style="italic"), id="help-notes")
 
     def on_mount(self) -> None:
-        self.query_one("#help").focus()
+        title = getattr(self.under, "KEY_GROUPS", ())
+        name = GROUPS[title[0]].title if title and title[0] in GROUPS else "this screen"
+        self.query_one("#help-title", Static).update(
+            Text(f"Keys — {name} first. Enter runs the highlighted key · / find · Esc close", style="bold"))
+        self.query_one("#help-filter", Input).display = False
+        self.app.tune_inputs(self)  # type: ignore[attr-defined]
+        self._fill("")
+        self.set_focus(self.query_one(OptionList))
+
+    def _fill(self, query: str) -> None:
+        terms = query.lower().split()
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self.entries = []
+        self.listed = []
+        prompts: list[Option] = [Option(_row("Key", "Does", "Id (for [keymap])", "bold underline"), disabled=True)]
+        self.entries.append((None, None))
+        live, rest = ordered_groups(self.under)
+        for group in [*live, *rest]:
+            runnable = group in live
+            rows: list[tuple[Option, tuple[ActionSpec | None, object]]] = []
+            for spec in group.specs:
+                if terms and not all(t in f"{spec.help} {spec.label} {spec.id}".lower() for t in terms):
+                    continue
+                target = self.app if group is APP else self.under
+                works = runnable and self._works(spec, target)
+                keys = " / ".join(spec_keys(self.app, spec))
+                does = spec.help if works or not runnable else f"{spec.help} (not here now)"
+                rows.append((Option(_row(keys, does, spec.id, "" if works else "dim"), disabled=not works),
+                             (spec if works else None, target)))
+                self.listed.append(spec.id)
+            for keys, does in group.notes:
+                if terms and not all(t in does.lower() for t in terms):
+                    continue
+                rows.append((Option(_row(keys, does, "", "" if runnable else "dim"), disabled=True), (None, None)))
+            if not rows:
+                continue
+            heading = group.title + ("" if runnable else " (elsewhere)")
+            prompts.append(Option(Text(heading, style="bold reverse"), disabled=True))
+            self.entries.append((None, None))
+            for option, entry in rows:
+                prompts.append(option)
+                self.entries.append(entry)
+        options.add_options(prompts)
+        first = next((n for n, (spec, _) in enumerate(self.entries) if spec is not None), None)
+        if first is not None:
+            options.highlighted = first
+
+    def _works(self, spec: ActionSpec, target) -> bool:
+        return offered(self.app, target, spec)
+
+    @on(OptionList.OptionSelected, "#help-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_run(event.option_index)
+
+    def action_run(self, index: int | None = None) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted if index is None else index
+        if index is None or not (0 <= index < len(self.entries)):
+            return
+        spec, target = self.entries[index]
+        if spec is None:
+            return
+        self.dismiss()
+        app = self.app
+        if spec.id == "app.help":
+            return
+        app.call_later(app.run_action, spec.action, target)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#help-filter", Input)
+        box.display = True
+        self.set_focus(box)
+
+    @on(Input.Changed, "#help-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#help-filter")
+    def _filter_done(self) -> None:
+        self.set_focus(self.query_one(OptionList))
+
+    def action_close(self) -> None:
+        box = self.query_one("#help-filter", Input)
+        if box.display and self.focused is box:
+            box.value = ""
+            box.display = False
+            self._fill("")
+            self.set_focus(self.query_one(OptionList))
+            return
+        self.dismiss()

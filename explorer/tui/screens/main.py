@@ -8,17 +8,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from explorer.core.model import Account
 from explorer.tui import details
-from explorer.tui.actions import BROWSE_ACTIONS, bindings
+from explorer.tui.actions import BROWSE, bindings
 from explorer.tui.catalog import Context, Item
+from explorer.tui.screens.base import AppScreen
+from explorer.tui.text import plain
 from explorer.tui.widgets.detail_pane import DetailPane
 from explorer.tui.widgets.site_tree import SiteTree
-from explorer.tui.widgets.status_bar import StatusBar
 from explorer.tui.workspace import SiteEntry, SnapshotRef
 
 DETAIL_DELAY = 0.08
@@ -30,18 +30,19 @@ No Jira site is configured yet.
   a   add a site (URL, email, API token kept in the OS keyring,
       or JIRA_API_TOKEN when there is no keyring)
   d   open the bundled demo site and try it out
-      (or start with: jira-perms demo)
 
 Offline: jira-perms tui --snapshot FILE opens a snapshot
-someone sent you.  Press ? for every key.
+someone sent you.  ? lists every key; q quits.
 """
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(AppScreen):
     """Sites → snapshots → projects, groups, accounts, schemes, globals and gaps."""
 
-    BINDINGS: list[Binding] = [*bindings(BROWSE_ACTIONS),  # type: ignore[list-item]
-                               Binding("escape", "clear_filter", "Clear filter", show=False, id="browse.clear")]
+    BINDINGS: list[Binding] = bindings(BROWSE)  # type: ignore[assignment]
+    KEY_GROUPS = ("browse",)
+    KEY_BAR = ("browse.filter", "app.explain", "app.who_can", "app.matrix", "app.copy", "app.redact",
+               "browse.pane", "app.add_site", "app.demo", "app.close")
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,8 +56,7 @@ class BrowseScreen(Screen):
                             id="tree-filter")
                 yield SiteTree(self.app, id="site-tree")  # type: ignore[arg-type]
             yield DetailPane(id="detail")
-        yield StatusBar(id="status")
-        yield Footer(compact=True)
+        yield from self.bars()
 
     @property
     def tree(self) -> SiteTree:
@@ -99,11 +99,22 @@ class BrowseScreen(Screen):
                 self.tree.select_key(("site", sites.index(select)))
         self.tree.focus()
 
-    # ------------------------------------------------------------------ filter
+    # ------------------------------------------------------------------ keys
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.query_one("#tree-filter", Input).display)
+        return True
+
+    def offers(self, action: str) -> bool:
+        if action in ("filter", "switch_pane"):
+            return bool(self.app.workspace.sites)  # type: ignore[attr-defined]
+        return bool(self.check_action(action, ()))
+
     def action_filter(self) -> None:
         box = self.query_one("#tree-filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once: keys typed right after / go into the box
+        self.refresh_bars()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#tree-filter", Input)
@@ -111,7 +122,12 @@ class BrowseScreen(Screen):
             box.value = ""
             box.display = False
             self.tree.set_filter("")
-            self.tree.focus()
+            self.set_focus(self.tree)
+            self.refresh_bars()
+
+    def action_switch_pane(self) -> None:
+        """Tab: tree ⇄ detail pane (the focused one has the heavy border)."""
+        self.set_focus(self.detail if self.focused is not self.detail else self.tree)
 
     @on(Input.Changed, "#tree-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -119,7 +135,7 @@ class BrowseScreen(Screen):
 
     @on(Input.Submitted, "#tree-filter")
     def _filter_submitted(self) -> None:
-        self.tree.focus()
+        self.set_focus(self.tree)
 
     # ------------------------------------------------------------------ selection
     def _cursor_item(self) -> Item | None:
@@ -157,14 +173,14 @@ class BrowseScreen(Screen):
             self.detail.show(_site_detail(site, self.app, item.label))
             return
         if ref is None or ref.snapshot is None:
-            self.detail.show(Text("Loading the snapshot…" if ref is not None and ref.error is None
-                                  else f"Cannot open this snapshot: {ref.error if ref else 'none'}"))
+            self.detail.show(plain("Loading the snapshot…" if ref is not None and ref.error is None
+                                   else f"Cannot open this snapshot: {ref.error if ref else 'none'}"))
             return
         cat = self.app.catalog_for(ref, item.key[:4])  # type: ignore[attr-defined]
         if cat is None:
             return
         if item.kind in ("more", "loading", "nomatch", "error"):
-            self.detail.show(Text(item.label))
+            self.detail.show(plain(item.label))
             return
         summary = None
         if isinstance(item.ref, Account):
@@ -218,6 +234,10 @@ class BrowseScreen(Screen):
             return "project"
         return None
 
+    def can_copy(self) -> bool:
+        item = self._cursor_item()
+        return item is not None and item.kind not in ("loading", "more", "nomatch")
+
     def copy_payload(self) -> tuple[str, str] | None:
         item = self._cursor_item()
         if item is None or item.kind in ("loading", "more", "nomatch"):
@@ -242,16 +262,15 @@ def _site_detail(site: SiteEntry | None, app, label: str) -> Text:
     if site is None:
         return Text("")
     text = Text()
-    text.append(f"{label}\n", style="bold")
+    text.append_text(plain(f"{label}\n", "bold"))
     kind = {"configured": "configured site", "file": "snapshot file opened offline",
             "demo": "the bundled demo site (a fictional company)"}[site.kind]
     text.append(f"{kind}\n")
     if site.email and not app.redacted:
-        text.append(f"account: {site.email}\n")
+        text.append_text(plain(f"account: {site.email}\n"))
     text.append(f"{len(site.snapshots)} snapshot{'s' if len(site.snapshots) != 1 else ''}\n\n")
     if site.kind == "configured":
-        state = app.online.get(id(site), "checking credentials…")
-        text.append(f"connection: {state}\n")
+        text.append_text(plain(f"connection: {_connection_words(app, site)}\n"))
         if not site.snapshots:
             text.append("No snapshot yet: press s to sync this site.\n")
         else:
@@ -261,4 +280,16 @@ def _site_detail(site: SiteEntry | None, app, label: str) -> Text:
     return text
 
 
-__all__ = ["BrowseScreen", "Static"]
+def _connection_words(app, site: SiteEntry) -> str:
+    reach = app.reach.get(id(site))
+    if reach is not None:
+        when = reach.when.strftime("%H:%M UTC")
+        if reach.ok:
+            return f"reached at {when}" + (f" ({reach.detail})" if reach.detail else "")
+        return f"unreachable at {when}: {reach.detail}"
+    token = app.tokens.get(id(site))
+    if token is None:
+        return "checking for a token…"
+    if token == "ready":
+        return "token found; not contacted yet (s syncs)"
+    return token

@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from explorer.tui.choices import Choice, rank
+from explorer.tui.text import one_line, plain
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -35,7 +36,7 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(self.title_text, id="picker-title")
+            yield Static(plain(self.title_text, "bold", newlines=False), id="picker-title")
             yield Input(placeholder=self.placeholder or "type to search", id="picker-input")
             yield OptionList(id="picker-options")
             yield Static("", id="picker-count")
@@ -53,17 +54,34 @@ class PickerScreen(ModalScreen[str | None]):
         self._shown = rank(self.choices, query)
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([Option(Text(c.label, no_wrap=True, overflow="ellipsis"), id=str(i))
+        options.add_options([Option(Text(one_line(c.label), no_wrap=True, overflow="ellipsis"), id=str(i))
                              for i, c in enumerate(self._shown)])
         if self._shown:
             index = 0
             if not query and self.current is not None:
                 index = next((i for i, c in enumerate(self._shown) if c.value == self.current), 0)
             options.highlighted = index
-        total = len(self.choices)
-        self.query_one("#picker-count", Static).update(
-            f"{len(self._shown)} shown of {total}" + ("" if self._shown else " — no match; try fewer letters")
-            + " · ↑↓ move · Enter pick · Esc cancel")
+        self._show_count()
+
+    def on_resize(self) -> None:
+        self._show_count()
+
+    def _show_count(self) -> None:
+        """The bottom line, in the longest form that fits the picker's width (never cut)."""
+        box = self.query_one("#picker-count", Static)
+        width = box.size.width or 60
+        shown, total = len(self._shown), len(self.choices)
+        counts = [f"{shown} shown of {total}", f"{shown} of {total}"]
+        if not shown:
+            counts = ["no match; try fewer letters", "no match"]
+        keys = ["↑↓ move · Enter pick · Esc cancel", "↑↓ · Enter · Esc", ""]
+        for count in counts:
+            for hint in keys:
+                line = f"{count} · {hint}" if hint else count
+                if len(line) <= width:
+                    box.update(line)
+                    return
+        box.update(counts[-1][:width])
 
     @on(Input.Submitted, "#picker-input")
     def _submitted(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -17,6 +18,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from explorer.tui.catalog import FILTERED_KINDS, MAX_CHILDREN, Catalog, Item, filter_terms
+from explorer.tui.text import plain
 from explorer.tui.workspace import SiteEntry, SnapshotRef
 
 
@@ -44,8 +46,14 @@ class SiteTree(Tree[Item]):
     """The lazily loaded, filterable tree on the left of the browse screen."""
 
     BINDINGS = [
-        Binding("right", "expand_or_down", "Open", show=False, id="tree.open"),
-        Binding("left", "collapse_or_parent", "Close", show=False, id="tree.close"),
+        Binding("right,l", "expand_or_down", "Open", show=False),
+        Binding("left,h", "collapse_or_parent", "Close", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g,home", "scroll_home", "First", show=False),
+        Binding("G,end", "scroll_end", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
     ]
 
     class ContextChanged(Message):
@@ -159,8 +167,9 @@ class SiteTree(Tree[Item]):
         if loading:
             node.add_leaf(Text("loading…", style="italic"), data=Item("loading", (*item.key, "loading"), "loading…"))
         elif item.kind == "snapshot" and item.ref.error:  # type: ignore[union-attr]
-            node.add_leaf(Text(f"cannot open: {item.ref.error}"), data=Item("error", (*item.key, "error"),  # type: ignore[union-attr]
-                                                                           item.ref.error))  # type: ignore[union-attr]
+            error = item.ref.error  # type: ignore[union-attr]
+            node.add_leaf(plain(f"cannot open: {error}", newlines=False), data=Item("error", (*item.key, "error"),
+                                                                                  error))
         for kid in kids:
             self._add(node, kid, default_open=kid.kind == "snapshot" and kid.key[-1] == 0)
         if total > len(kids):
@@ -172,7 +181,10 @@ class SiteTree(Tree[Item]):
         self._populated.add(node.id)
 
     def _label(self, item: Item) -> Text:
-        text = Text(item.label)
+        text = Text()
+        if item.state:
+            text.append(f"({item.state}) ", style="bold")
+        text.append_text(plain(item.label, newlines=False))
         badge = item.badge
         if self._terms and item.kind == "section" and item.expandable:
             badge = f"{self._matches_in(item)} of {item.badge}"
@@ -181,6 +193,19 @@ class SiteTree(Tree[Item]):
             badge = " ".join(x for x in (badge, f"{len(snap.gaps)} gaps" if snap.gaps else "") if x)
         if badge:
             text.append(f"  {badge}", style="dim")
+        return text
+
+    def render_label(self, node: TreeNode[Item], base_style: Style, style: Style) -> Text:
+        """As the Tree draws it, but cut with an ellipsis at the pane's edge (the detail pane has it whole)."""
+        text = super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if 0 < room < text.cell_len:
+            text.truncate(room, overflow="ellipsis")
         return text
 
     # ------------------------------------------------------------------ events

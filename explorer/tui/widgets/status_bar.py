@@ -1,22 +1,65 @@
-"""The status bar: site, snapshot age (warns when old), online/offline, gaps, redaction."""
+"""The status bar: one line of segments that always fit (each has shorter forms for narrow terminals).
+
+A segment is a function of the app returning a :class:`Piece` (or None to stay
+hidden).  The app keeps its segments in ``app.status_segments`` (see
+:mod:`explorer.tui.status`); a new mode adds its own with one append.  When the
+line is too wide, pieces step down to shorter forms (lowest ``shrink`` first),
+then the elastic piece (the site name) is cut with an ellipsis, so no segment
+ever disappears.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.widgets import Static
 
+SEPARATOR = " │ "
+
 
 @dataclass(frozen=True, slots=True)
-class Status:
-    site: str = "no site"
-    age: str = ""
-    old: bool = False
-    mode: str = "offline"  # "online" | "offline" | "offline: no token"
-    gaps: int = 0
-    redacted: bool = False
-    busy: str = ""  # "syncing 40%" etc.
+class Piece:
+    forms: tuple[Text, ...]  # widest first
+    shrink: int = 5  # lower steps down to a shorter form earlier
+    elastic: bool = False  # may be cut with an ellipsis (down to min_width) when nothing else helps
+    min_width: int = 8
+
+
+Segment = Callable[[object], "Piece | None"]
+
+
+def fit(pieces: list[Piece], width: int) -> Text:
+    """The pieces on one line of at most ``width`` cells, each in the widest form that lets all fit."""
+    chosen = [0] * len(pieces)
+
+    def total() -> int:
+        return sum(p.forms[i].cell_len for p, i in zip(pieces, chosen)) + len(SEPARATOR) * max(0, len(pieces) - 1) + 1
+
+    while total() > width:
+        candidates = [n for n, p in enumerate(pieces) if chosen[n] + 1 < len(p.forms)]
+        if not candidates:
+            break
+        n = min(candidates, key=lambda k: (pieces[k].shrink, k))
+        chosen[n] += 1
+    texts = [p.forms[i].copy() for p, i in zip(pieces, chosen)]
+    excess = total() - width
+    for n, p in enumerate(pieces):
+        if excess <= 0:
+            break
+        if p.elastic:
+            keep = max(p.min_width, texts[n].cell_len - excess)
+            if keep < texts[n].cell_len:
+                excess -= texts[n].cell_len - keep
+                texts[n].truncate(keep, overflow="ellipsis")
+    line = Text(" ", no_wrap=True, overflow="ellipsis")
+    for n, text in enumerate(texts):
+        if n:
+            line.append(SEPARATOR, style="dim")
+        line.append_text(text)
+    line.truncate(width, overflow="ellipsis")
+    return line
 
 
 class StatusBar(Static):
@@ -24,32 +67,23 @@ class StatusBar(Static):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
-        self.status = Status()
+        self.pieces: list[Piece] = []
 
     def on_mount(self) -> None:
-        self.watch(self.app, "status_version", self._refresh_from_app, init=True)
+        self.watch(self.app, "status_version", self.refresh_status, init=True)
 
-    def _refresh_from_app(self, _version: int = 0) -> None:
-        getter = getattr(self.app, "current_status", None)
-        if getter is not None:
-            self.show(getter())
+    def on_resize(self) -> None:
+        self._draw()
 
-    def show(self, status: Status) -> None:
-        self.status = status
-        text = Text(no_wrap=True, overflow="ellipsis")
-        if status.redacted:
-            text.append(" ◆ REDACTED ", style="bold reverse")
-        site = status.site if len(status.site) <= 30 else status.site[:29] + "…"
-        text.append(f" {site} ", style="bold")
-        if status.age:
-            if status.old:
-                text.append(f"│ ⚠ {status.age} ", style="bold reverse")
-            else:
-                text.append(f"│ {status.age} ")
-        text.append(f"│ {'● online' if status.mode == 'online' else '○ ' + status.mode} ")
-        text.append(f"│ {status.gaps} gap{'s' if status.gaps != 1 else ''} " if status.gaps else "│ no gaps ")
-        if not status.redacted:
-            text.append("│ names shown ")
-        if status.busy:
-            text.append(f"│ {status.busy} ", style="italic")
-        self.update(text)
+    def refresh_status(self, _version: int = 0) -> None:
+        segments = getattr(self.app, "status_segments", ())
+        self.pieces = [p for p in (segment(self.app) for segment in segments) if p is not None]
+        self._draw()
+
+    def _draw(self) -> None:
+        width = self.size.width or self.app.size.width
+        self.update(fit(self.pieces, width))
+
+    @property
+    def plain(self) -> str:
+        return fit(self.pieces, self.size.width or 80).plain

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Explanation, Verdict
+from explorer.tui.text import plain
 
 WORDS = {
     Verdict.ALLOWED: "✓ ALLOWED",
@@ -21,7 +22,7 @@ class VerdictBanner(Static):
 
     def show_message(self, message: str) -> None:
         self.remove_class(*CLASSES.values())
-        self.update(Text(message, style="italic"))
+        self.update(plain(message, "italic"))
 
     def show(self, exp: Explanation) -> None:
         self.remove_class(*CLASSES.values())
@@ -30,7 +31,8 @@ class VerdictBanner(Static):
                                                                  else "the site")
         text = Text()
         text.append(f" {WORDS[exp.verdict]} ", style="bold reverse")
-        text.append(f"  {exp.account.display_name} · {catalogue.display_name(exp.permission)} · {where}\n",
-                    style="bold")
-        text.append(exp.headline)
+        text.append_text(plain(f"  {exp.account.display_name} · {catalogue.display_name(exp.permission)} · {where}",
+                               "bold", newlines=False))
+        text.append("\n")
+        text.append_text(plain(exp.headline))
         self.update(text)

@@ -44,6 +44,7 @@ class HolderType:
 
     canonical: str = ""
     spellings: tuple[str, ...] = ()  # lower-case names used in schemes, security levels and workflow properties
+    per_issue: bool = False  # matches a person of each issue (reporter, a user field): in a project, only some
 
     def admits_anonymous(self, holder: Holder) -> bool:
         """Can a logged-out visitor match?  (Only Public can: rules section 3.2.)"""

@@ -13,6 +13,8 @@ from explorer.core.replay.triset import EMPTY, TriSet, or_sets
 class _CustomField(HolderType):
     """What user and group fields share: in a project (no issue) anyone could be in the field."""
 
+    per_issue = True
+
     def match(self, ix: SiteIndex, holder: Holder, ctx: Context, label: str, depth: int) -> HolderMatch:
         field = holder.parameter or ""
         if ctx.issue is None:

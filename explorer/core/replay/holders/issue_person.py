@@ -11,6 +11,8 @@ from explorer.core.replay.triset import EMPTY, TriSet
 
 
 class IssuePerson(HolderType):
+    per_issue = True
+
     def __init__(self, word: str, label: str):
         self.canonical = word
         self.spellings = (word,)
