@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
-from explorer.core.render.terminal import visible
+from explorer.core.render.escape import visible
 from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.tui.actions import APP, all_ids, bindings
 from explorer.tui.catalog import Catalog, Context, Item
