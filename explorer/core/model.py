@@ -108,7 +108,10 @@ class Fact:
             Status.NOT_PUBLISHED: "Jira's REST API does not publish it",
             Status.COMPLETE: "supplied by hand" if self.supplied_by_hand else "complete",
         }[self.status]
-        via = f" ({self.endpoint})" if self.endpoint else ""
+        endpoint = self.endpoint.strip()
+        if endpoint.startswith("(") and endpoint.endswith(")"):  # already in brackets: never "((...))"
+            endpoint = endpoint[1:-1]
+        via = f" ({endpoint})" if endpoint else ""
         extra = f": {self.detail}" if self.detail else ""
         return f"{what}: {reason}{via}{extra}"
 

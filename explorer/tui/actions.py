@@ -129,7 +129,7 @@ WHO_CAN = KeyGroup("who_can", "Who can", (
 
 MATRIX = KeyGroup("matrix", "Matrix", (
     ActionSpec("matrix.account", "1", "pick_account", "account", "Matrix: one account across every project"),
-    ActionSpec("matrix.permission", "2", "jump_permission", "go to permission",
+    ActionSpec("matrix.permission", "2", "jump_permission", "permission",
                "Move the cursor to a permission, picked by name"),
     ActionSpec("matrix.project", "3", "pick_project", "project", "Matrix: every account in one project"),
 ))

@@ -86,3 +86,25 @@ def pytest_pycollect_makeitem(collector, name, obj):
     if "tests/tui" in str(collector.path) and inspect.iscoroutinefunction(obj) \
             and not any(m.name == "anyio" for m in getattr(obj, "pytestmark", [])):
         pytest.mark.anyio(obj)
+
+
+async def answered(pilot) -> None:
+    """Wait until the explain screen shows its whole answer (the fixes included)."""
+    app = pilot.app
+    await until(pilot, lambda: getattr(app.screen, "result", None) is not None
+                and not getattr(app.screen, "fixes_pending", False))
+    await pilot.pause()
+
+
+SCROLLBAR = str.maketrans("", "", "▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▐")
+
+
+def squash(text: str) -> str:
+    """Whitespace runs as one space, scrollbar and border blocks gone: a wrapped line reads like the line it was."""
+    return " ".join(text.translate(SCROLLBAR).split())
+
+
+def bar_lines(app) -> tuple[str, str]:
+    """(status bar, key bar): the last two rows of the screen."""
+    lines = screen_text(app).rstrip("\n").split("\n")
+    return lines[-2], lines[-1]

@@ -106,3 +106,55 @@ async def test_redaction_hides_every_real_name_on_screen_and_in_copies():
         await pilot.press("r")
         await until(pilot, lambda: not app.redacted)
         await until(pilot, lambda: "Backbone Sync" in screen_text(app))  # the question survives the toggle
+
+
+async def test_17_export_keeps_the_path_editable_and_asks_before_replacing(tmp_path, monkeypatch):
+    """Defect 17: the whole path was selected, so Backspace wiped it; an existing file was overwritten silently."""
+    monkeypatch.chdir(tmp_path)
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _explained(pilot, app)
+        await until(pilot, lambda: not app.screen.fixes_pending)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        box = app.screen.query_one("#export-path")
+        start = box.value
+        assert start.endswith(".md") and box.selection.is_empty and box.cursor_position == len(start)
+        await pilot.press("backspace", "backspace", *"txt")
+        await pilot.pause()
+        assert box.value == start[:-2] + "txt"  # one extension changed, the path kept
+        target = tmp_path / box.value.rsplit("/", 1)[-1]
+        target.write_text("precious\n")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.read_text() == "precious\n" and isinstance(app.screen, ExportScreen)
+        assert "exists" in screen_text(app)
+        await pilot.press("enter")  # again: replace it
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen))
+        assert target.read_text().startswith("✗ DENIED")
+
+
+async def test_19_r_on_a_redacted_copy_keeps_its_pseudonyms(tmp_path):
+    """Defect 19: r on an already-redacted snapshot re-pseudonymised it, so names no longer matched the mapping."""
+    from explorer.core.review.redact import redact
+    from explorer.store.snapshot_file import write_snapshot
+    from explorer.tui.workspace import Workspace
+
+    copy = redact(load_demo(), b"someone-elses-redaction-key-3232").snapshot
+    path = write_snapshot(copy, tmp_path / "redacted.jpsnap")
+    ws = Workspace()
+    ws.add_file(path).snapshots[0].load()
+    name = sorted(a.display_name for a in copy.accounts)[0]
+    app = demo_app(workspace=ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "◆ REDACTED COPY" in screen_text(app)  # the state shows even with r off
+        await pilot.press("slash", *name.lower().split()[0], "enter")
+        await until(pilot, lambda: name in screen_text(app))
+        await pilot.press("r")
+        await until(pilot, lambda: app.redacted)
+        await pilot.pause()
+        assert any("already a redacted copy" in m.text for m in app.messages)
+        assert app.view(app.current_ref) is app.current_ref.snapshot  # shown as it is: the sender's pseudonyms
+        await until(pilot, lambda: name in screen_text(app))

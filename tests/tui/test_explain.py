@@ -103,3 +103,16 @@ def test_picker_ranking_prefers_prefix_and_finds_by_email_and_id():
     assert [c.value for c in rank(choices, "backbone")][:2] == ["2", "3"]
     assert [c.value for c in rank(choices, "alice.admin@")] == ["1"]
     assert rank(choices, "bbsync")[0].value == "2"  # fuzzy when no substring matches
+
+
+async def test_11_no_doubled_brackets_in_a_missing_fact():
+    """Defect 11: "((no public REST API ...))" in explain (and in the CLI's show)."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.push_screen(ExplainScreen(app.current_ref, Context(account="712020:dcc3b77a-a7a6-47bb-81a7-54803a6e64bb",
+                                                               project="WEB", permission="EDIT_ISSUES")))
+        await _answered(pilot, app)
+        text = "\n".join(_proof_lines(app)) + screen_text(app)
+        assert "(no public REST API for team-managed role permissions)" in text
+        assert "((" not in text and "))" not in text

@@ -112,3 +112,62 @@ async def test_sync_on_the_demo_explains_why_not():
         await pilot.pause()
         assert not isinstance(app.screen, SyncScreen)
         assert any("demo" in n.message and "add a site" in n.message for n in app._notifications)
+
+
+async def test_10_the_colour_note_says_what_the_terminal_really_gets(monkeypatch):
+    """Defect 10: with TERM=xterm the app drew 16 colours but said "256 colours (COLORTERM is not set ...)"."""
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    from tests.tui.conftest import demo_app
+
+    app = demo_app(colour_hint=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.console.color_system == "standard"
+        notes = [m.text for m in app.messages]
+        assert any("16 colours (TERM=xterm)" in n and "xterm-256color" in n for n in notes)
+        assert not any("256 colours (COLORTERM" in n for n in notes)
+
+
+async def test_12_adding_a_site_with_no_token_anywhere_says_so():
+    """Defect 12: without a keyring or JIRA_API_TOKEN, "Added ... (token from JIRA_API_TOKEN)"; then s failed."""
+    app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AddSiteScreen) and app.screen.keyring_ok is not None)
+        assert "JIRA_API_TOKEN is not set here" in screen_text(app)
+        await pilot.press(*"acme-test.atlassian.net", "enter", *"me@acme.test", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, AddSiteScreen))
+        added = app.messages[-1].text
+        assert "without a token" in added and "s cannot sync" in added and "token from" not in added
+        await until(pilot, lambda: app.tokens)
+        assert "○ no keyring; set JIRA_API_TOKEN" in screen_text(app)
+
+
+async def test_13_reachability_comes_from_the_last_real_request(monkeypatch):
+    """Defect 13: "● online" only meant a token existed, and stayed after a failed DNS lookup."""
+    import socket
+
+    from explorer.store.config import Config, SiteConfig, save_config
+
+    with socket.socket() as s:  # a port nothing listens on: the connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = Config()
+    config.add(SiteConfig(f"http://127.0.0.1:{port}", "ada@example.test"))
+    save_config(config)
+    monkeypatch.setenv("JIRA_API_TOKEN", "fake-token-1")
+    app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await until(pilot, lambda: app.tokens)
+        text = screen_text(app)
+        assert "not contacted" in text and "● online" not in text
+        await pilot.press("s")
+        await until(pilot, lambda: not isinstance(app.screen, SyncScreen), workers=False)
+        await pilot.pause()
+        assert "✗ unreachable" in screen_text(app)
+        assert "network down" in app.reach[id(app.current_site)].detail

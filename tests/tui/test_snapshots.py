@@ -14,7 +14,7 @@ from explorer.tui.screens.explain import ExplainScreen
 from explorer.tui.screens.matrix import MatrixScreen
 from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.screens.who_can import WhoCanScreen
-from tests.tui.conftest import demo_app, until
+from tests.tui.conftest import answered, demo_app, until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 BACKBONE = "712020:c8ba27fb-b422-4dbf-a78d-a7173894dee3"
@@ -70,7 +70,17 @@ def test_browse_project_open(snap_compare, size):
 def test_explain_denied(snap_compare, size):
     async def steps(pilot):
         pilot.app.push_screen(ExplainScreen(pilot.app.current_ref, DENIAL))
-        await until(pilot, lambda: getattr(pilot.app.screen, "result", None) is not None)
+        await answered(pilot)
+
+    assert snap_compare(demo_app(), terminal_size=size, run_before=_run(steps))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_explain_zoomed(snap_compare, size):
+    async def steps(pilot):
+        pilot.app.push_screen(ExplainScreen(pilot.app.current_ref, DENIAL))
+        await answered(pilot)
+        await pilot.press("plus", "space")
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=_run(steps))
 
@@ -81,7 +91,7 @@ def test_explain_redacted(snap_compare, size):
         await pilot.press("r")
         await until(pilot, lambda: pilot.app.redacted)
         pilot.app.push_screen(ExplainScreen(pilot.app.current_ref, DENIAL))
-        await until(pilot, lambda: getattr(pilot.app.screen, "result", None) is not None)
+        await answered(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=_run(steps))
 
@@ -145,6 +155,6 @@ def test_add_site_without_keyring(snap_compare, size):
 def test_light_theme_explain(snap_compare, size):
     async def steps(pilot):
         pilot.app.push_screen(ExplainScreen(pilot.app.current_ref, DENIAL))
-        await until(pilot, lambda: getattr(pilot.app.screen, "result", None) is not None)
+        await answered(pilot)
 
     assert snap_compare(demo_app(theme="textual-light"), terminal_size=size, run_before=_run(steps))
