@@ -32,9 +32,10 @@ from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
 from explorer.core.render.escape import visible
 from explorer.core.review.pseudonyms import Pseudonymizer
+from explorer.core.review.redact import is_redacted
 from explorer.tui.actions import APP, all_ids, bindings
 from explorer.tui.catalog import Catalog, Context, Item
-from explorer.tui.redaction import Redaction, is_redacted_copy, redact_snapshot
+from explorer.tui.redaction import Redaction, redact_snapshot
 from explorer.tui.status import DEFAULT_SEGMENTS
 from explorer.tui.widgets.status_bar import Segment
 from explorer.tui.workspace import SiteEntry, SnapshotRef, Workspace, utc_now
@@ -259,7 +260,7 @@ class JiraPermsApp(App[None]):
 
     def _redaction(self, ref: SnapshotRef, snap: Snapshot) -> Redaction | None:
         """The redacted twin of ``snap``; None for a snapshot that is already a redacted copy (shown as it is)."""
-        if is_redacted_copy(snap):
+        if is_redacted(snap):
             return None
         red = self._redactions.get(id(ref))
         if red is None or red.source is not snap:
@@ -289,7 +290,7 @@ class JiraPermsApp(App[None]):
 
     def shown_is_redacted_copy(self) -> bool:
         ref = self.current_ref
-        return ref is not None and ref.snapshot is not None and is_redacted_copy(ref.snapshot)
+        return ref is not None and ref.snapshot is not None and is_redacted(ref.snapshot)
 
     def catalog_for(self, ref: SnapshotRef, root_key: tuple) -> Catalog | None:
         snap = self.view(ref)

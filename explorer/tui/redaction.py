@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from explorer.core.model import Snapshot
-from explorer.core.review.redact import REDACTED_NOTE, redact
+from explorer.core.review.redact import redact
 
 
 @dataclass
@@ -28,11 +28,6 @@ class Redaction:
 
     def to_original(self, account_id: str) -> str:
         return self.back.get(account_id, account_id)
-
-
-def is_redacted_copy(snapshot: Snapshot) -> bool:
-    """Was this snapshot written by ``jira-perms redact``?  Its names are then pseudonyms already."""
-    return snapshot.provenance.note.startswith(REDACTED_NOTE.split(":", 1)[0])
 
 
 def redact_snapshot(snapshot: Snapshot, key: bytes) -> Redaction:
