@@ -1,145 +1,342 @@
-"""TUI timings: opening the demo, and each keystroke of the tree filter (target: under 50 ms each).
+"""TUI timings in a real terminal: key-to-repaint in tmux, and pick-to-verdict for explain with fixes.
 
-    .venv/bin/python benchmarks/tui_bench.py [--big benchmarks/big-site.jpsnap] [--runs 5]
+    python benchmarks/tui_bench.py                      # the demo, and the 50k site if it exists
+    python benchmarks/tui_bench.py --big benchmarks/big-site.jpsnap --repeat 3
+    python benchmarks/tui_bench.py --quick              # fewer keys, the demo only
 
-"open" is from creating the app to the first full paint of the browse screen (Pilot, headless,
-80x24), with the demo already read (reading a file is the store's cost, reported apart).
-"keystroke" is one key pressed in the filter until the tree is rebuilt and painted: the filter
-re-runs over the open levels and the sections that hold matches (each cut to 200 rows).
-With --big it does the same on a large snapshot (e.g. 50,000 accounts, 2,000 projects).
+The real ``jira-perms`` runs in a tmux pane of 80x24 (TERM=xterm-256color, its own config and data
+folders).  For each measured key the script reads the pane (``tmux capture-pane -p``), sends the key
+(``tmux send-keys``) and polls the pane until it differs: that time is what a user waits between
+pressing a key and seeing the screen answer.  It includes the terminal round trip and the polling
+resolution (one capture costs about a millisecond, reported as "poll"), not Pilot's overhead.
+
+Measured, on the demo and on the 50,000-account site (``benchmarks/gen_site.py``):
+
+* **filter**: each character typed into the tree filter (``/`` then a name), the tree narrowing;
+* **open explain**: ``e`` on an account, until the explain view (and its first picker) shows;
+* **matrix scroll**: ``l`` and ``j`` in a project's matrix (on the big site, a 40,000-row project);
+* **pick to verdict** (50k site): in explain, Enter on the last picker (the project) until the verdict
+  banner of that question shows; and until its proven fixes show ("to fixes").  Questions are seeded
+  denials found with the core first (the same account, permission and project as ``explain`` would get).
+
+``rows(quick)`` returns the figures for ``benchmarks/run.py``: dicts with ``name``, ``seconds`` (the
+figure, or None when not measured), ``text``, ``target`` and ``note``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
+import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-QUERY = "backbone"
-
-
-WORK: list[float] = []  # SiteTree.set_filter: narrowing every open level and rebuilding the shown nodes
+BIG = ROOT / "benchmarks" / "big-site.jpsnap"
+SIZE = (80, 24)
+TIMEOUT = 60.0  # seconds to wait for any one screen change (a load, a matrix of 50,000 rows)
 
 
-def _instrument() -> None:
-    from explorer.tui.widgets.site_tree import SiteTree
+def _jira_perms() -> list[str]:
+    """The jira-perms of this checkout (its venv when there is one)."""
+    local = ROOT / ".venv" / "bin" / "jira-perms"
+    if local.exists():
+        return [str(local)]
+    found = shutil.which("jira-perms")
+    return [found] if found else [sys.executable, "-m", "explorer"]
 
-    original = SiteTree.set_filter
 
-    def timed(self, text: str) -> None:
+class Pane:
+    """One tmux session running jira-perms at 80x24; keys in, screen text out."""
+
+    def __init__(self, args: list[str], home: Path, size: tuple[int, int] = SIZE):
+        self.name = f"tui-bench-{os.getpid()}-{int(time.monotonic() * 1000) % 100000}"
+        env = {"TERM": "xterm-256color", "JIRA_PERMS_CONFIG_DIR": str(home / "config"),
+               "JIRA_PERMS_DATA_DIR": str(home / "data"), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+               "COLORTERM": "truecolor"}
+        command = " ".join(f"{k}={_quote(v)}" for k, v in env.items()) + " " + " ".join(_quote(a) for a in args)
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                        f"cd {_quote(str(ROOT))} && exec env {command}"], check=True)
+        self.polls: list[float] = []
+
+    def screen(self) -> str:
         t = time.perf_counter()
-        original(self, text)
-        WORK.append(time.perf_counter() - t)
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True).stdout
+        self.polls.append(time.perf_counter() - t)
+        return out
 
-    SiteTree.set_filter = timed  # type: ignore[method-assign]
+    def send(self, *keys: str, literal: bool = False) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
 
+    def type(self, text: str) -> None:
+        self.send(text, literal=True)
 
-async def baseline() -> float:
-    """What a keystroke costs in a one-widget Textual app under Pilot on this machine (the floor)."""
-    from textual.app import App
-    from textual.widgets import Input
+    def wait_for(self, predicate, timeout: float = TIMEOUT) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            text = self.screen()
+            if predicate(text):
+                return text
+            time.sleep(0.02)
+        raise TimeoutError(f"the screen never showed what was expected; last screen:\n{self.screen()}")
 
-    class Tiny(App):
-        def compose(self):
-            yield Input()
+    def settle(self, quiet: float = 0.3, timeout: float = TIMEOUT) -> str:
+        """Wait until nothing changes for ``quiet`` seconds and no background work shows in the status bar."""
+        end = time.monotonic() + timeout
+        last, since = self.screen(), time.monotonic()
+        while time.monotonic() < end:
+            time.sleep(0.03)
+            now = self.screen()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet and "⟳" not in now.splitlines()[-2:][0]:
+                return now
+        return last
 
-    times = []
-    async with Tiny().run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        for ch in "abcdefghij":
-            t = time.perf_counter()
-            await pilot.press(ch)
-            await pilot.pause()
-            times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    def key_to_repaint(self, key: str, literal: bool = False, until=None) -> float:
+        """Seconds from sending ``key`` until the screen differs (and, if given, ``until(screen)`` holds)."""
+        before = self.screen()
+        start = time.perf_counter()
+        self.send(key, literal=literal)
+        end = time.monotonic() + TIMEOUT
+        while time.monotonic() < end:
+            now = self.screen()
+            if now != before and (until is None or until(now)):
+                return time.perf_counter() - start
+        raise TimeoutError(f"no repaint after {key!r}")
 
-
-async def one_run(load, query: str) -> tuple[float, list[float]]:
-    from explorer.tui.app import JiraPermsApp
-    from explorer.tui.workspace import Workspace
-
-    ws = load()
-    started = time.perf_counter()
-    app = JiraPermsApp(ws, redaction_key=b"b" * 32, blink=False)
-    keys: list[float] = []
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        opened = time.perf_counter() - started
-        await pilot.press("slash")
-        await pilot.pause()
-        for ch in query:
-            t = time.perf_counter()
-            await pilot.press(ch)
-            await pilot.pause()
-            keys.append(time.perf_counter() - t)
-        for _ in query:
-            t = time.perf_counter()
-            await pilot.press("backspace")
-            await pilot.pause()
-            keys.append(time.perf_counter() - t)
-    del Workspace
-    return opened, keys
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
-def _demo():
-    from explorer.tui.workspace import Workspace
-
-    ws = Workspace()
-    ws.add_demo().snapshots[0].load()
-    return ws
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
 
 
-def _file(path: Path):
-    from explorer.tui.workspace import Workspace
+@dataclass
+class Figures:
+    site: str
+    keys: dict[str, list[float]] = field(default_factory=dict)
+    polls: list[float] = field(default_factory=list)
 
-    ws = Workspace()
-    entry = ws.add_file(path)
-    entry.snapshots[0].load()
-    return ws
+    def add(self, what: str, seconds: float) -> None:
+        self.keys.setdefault(what, []).append(seconds)
 
 
-def report(name: str, runs: list[tuple[float, list[float]]]) -> None:
-    work = sorted(w * 1000 for w in WORK)
-    WORK.clear()
-    print(f"{name}: filter work per keystroke (narrow + rebuild the tree) median {statistics.median(work):.1f} ms, "
-          f"p95 {work[int(0.95 * (len(work) - 1))]:.1f}, max {max(work):.1f}")
-    opens = [o * 1000 for o, _ in runs]
-    keys = sorted(k * 1000 for _, ks in runs for k in ks)
-    p95 = keys[int(0.95 * (len(keys) - 1))]
-    print(f"{name}: open median {statistics.median(opens):.1f} ms (max {max(opens):.1f}); "
-          f"filter keystroke median {statistics.median(keys):.1f} ms, p95 {p95:.1f}, max {max(keys):.1f} "
-          f"({len(keys)} keystrokes)")
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# ---------------------------------------------------------------- flows
+
+
+def _browse_ready(text: str) -> bool:
+    return "Snapshot" in text and "Projects" in text and "gaps" in text
+
+
+def measure_site(args: list[str], label: str, query: str, matrix_project: str, repeat: int,
+                 home: Path) -> Figures:
+    figures = Figures(label)
+    pane = Pane(_jira_perms() + args, home)
+    try:
+        pane.wait_for(_browse_ready)
+        pane.settle()
+        for _ in range(repeat):
+            # filter: each character, then each backspace
+            pane.send("/")
+            pane.settle(0.2)
+            for ch in query:
+                figures.add("filter", pane.key_to_repaint(ch, literal=True))
+                pane.settle(0.15)
+            for _ in query:
+                figures.add("filter", pane.key_to_repaint("BSpace"))
+                pane.settle(0.15)
+            pane.send("Escape")
+            pane.settle()
+            # open explain on an account found by the filter
+            pane.send("/")
+            pane.type(query)
+            pane.send("Enter")
+            pane.settle()
+            figures.add("open explain", pane.key_to_repaint("e", literal=True))
+            pane.settle()
+            pane.send("Escape")
+            pane.settle(0.2)
+            pane.send("Escape")
+            pane.settle()
+            pane.send("Escape")  # clear the filter
+            pane.settle()
+        # the project matrix: one project's every account
+        pane.send("/")
+        pane.type(matrix_project)
+        pane.send("Enter")
+        pane.settle()
+        pane.send("m")
+        pane.wait_for(lambda s: " rows" in s and "Working it out" not in s)
+        pane.settle()
+        for _ in range(repeat):
+            for key in ("l",) * 8 + ("j",) * 8 + ("h",) * 8 + ("k",) * 8:
+                figures.add("matrix scroll", pane.key_to_repaint(key, literal=True))
+                pane.settle(0.1)
+        pane.send("Escape")
+        pane.settle()
+    finally:
+        figures.polls = pane.polls
+        pane.close()
+    return figures
+
+
+@dataclass(frozen=True)
+class Question:
+    account: str
+    permission: str
+    project: str
+
+
+def seeded_denials(path: Path, count: int, seed: int = 7) -> list[Question]:
+    """Denied questions with proven fixes, found with the core (what the TUI will be asked)."""
+    sys.path.insert(0, str(ROOT))
+    from explorer.core.replay.catalogue import PROJECT_PERMISSIONS
+    from explorer.core.replay.explanation import Verdict
+    from explorer.core.replay.fixes import explain
+    from explorer.store.snapshot_file import read_snapshot
+
+    snap = read_snapshot(path)
+    rng = random.Random(seed)
+    active = [a for a in snap.accounts if a.active and a.account_type.value == "atlassian"]
+    out: list[Question] = []
+    for _ in range(count * 40):
+        if len(out) >= count:
+            break
+        account, project = rng.choice(active), rng.choice(snap.projects)
+        permission = rng.choice(PROJECT_PERMISSIONS).key
+        exp = explain(snap, account.account_id, permission, project.key)
+        if exp.verdict is Verdict.DENIED and exp.fixes:
+            out.append(Question(account.account_id, permission, project.key))
+    return out
+
+
+def measure_pick_to_verdict(path: Path, questions: list[Question], home: Path) -> dict[str, list[float]]:
+    """Enter on the last pick (the project) until the verdict of that question shows, and until its fixes do."""
+    out: dict[str, list[float]] = {"pick to verdict": [], "pick to fixes": []}
+    pane = Pane(_jira_perms() + ["tui", "--snapshot", str(path)], home)
+    try:
+        pane.wait_for(_browse_ready)
+        pane.settle()
+        first = True
+        for q in questions:
+            if first:
+                pane.send("e")  # on the site node: the account picker opens at once
+            else:
+                pane.send("1")
+            pane.wait_for(lambda s: "type to search" in s or "shown of" in s)
+            pane.type(q.account)
+            pane.wait_for(lambda s: " 1 shown of" in s or "1 of " in s)
+            pane.send("Enter")
+            pane.settle()
+            if first:
+                pane.wait_for(lambda s: "Which permission" in s)
+            else:
+                pane.send("2")
+                pane.wait_for(lambda s: "Which permission" in s)
+            pane.type(q.permission)
+            pane.settle(0.2)
+            pane.send("Enter")
+            pane.settle()
+            if not first:
+                pane.send("3")
+            pane.wait_for(lambda s: "Where?" in s)
+            pane.type(q.project)
+            pane.settle(0.2)
+            banner = f"· project {q.project}"
+            start = time.perf_counter()
+            pane.send("Enter")
+            pane.wait_for(lambda s, b=banner: b in s and "✗ DENIED" in s)
+            out["pick to verdict"].append(time.perf_counter() - start)
+            pane.wait_for(lambda s: "How to fix it (smallest" in s or "No single change found" in s)
+            out["pick to fixes"].append(time.perf_counter() - start)
+            pane.settle()
+            first = False
+    finally:
+        pane.close()
+    return out
+
+
+# ---------------------------------------------------------------- reporting
+
+
+TARGETS = {("demo", "filter"): 0.050, ("demo", "open explain"): 0.050, ("demo", "matrix scroll"): 0.050,
+           ("50k", "filter"): 0.100, ("50k", "open explain"): 0.100, ("50k", "matrix scroll"): 0.100,
+           ("50k", "pick to verdict"): 0.5}
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _summary(site: str, what: str, values: list[float]) -> dict:
+    target = TARGETS.get((site, what))
+    figure = pct(values, 0.95) if what != "pick to verdict" and what != "pick to fixes" else pct(values, 0.5)
+    kind = "p95" if what not in ("pick to verdict", "pick to fixes") else "p50"
+    text = f"p50 {_ms(pct(values, 0.5))} / p95 {_ms(pct(values, 0.95))} (n={len(values)})"
+    return {"name": f"TUI {what}, {site} ({kind})", "seconds": figure, "text": text,
+            "target": f"< {_ms(target)}" if target else "", "note": "tmux 80x24, key to repaint"
+            if "pick" not in what else "tmux 80x24, Enter on the last pick"}
+
+
+def rows(quick: bool, big: Path | None = None, repeat: int | None = None) -> list[dict]:
+    """The TUI figures as rows for benchmarks/run.py (quick: the demo only, fewer keys)."""
+    if shutil.which("tmux") is None:
+        return [{"name": "TUI key to repaint", "seconds": None, "text": "not measured: tmux is not installed",
+                 "target": "", "note": ""}]
+    big = big if big is not None else (BIG if BIG.exists() else None)
+    repeat = repeat or (1 if quick else 3)
+    out: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="tui-bench-") as tmp:
+        home = Path(tmp)
+        demo = measure_site(["demo"], "demo", "backbone", "HELP", repeat, home)
+        out += [_summary("demo", what, values) for what, values in demo.keys.items()]
+        poll = statistics.median(demo.polls) if demo.polls else 0.0
+        if big is not None and not quick:
+            query, project = _big_names(big)
+            site = measure_site(["tui", "--snapshot", str(big)], "50k", query, project, repeat, home)
+            out += [_summary("50k", what, values) for what, values in site.keys.items()]
+            questions = seeded_denials(big, 5 * repeat)
+            picks = measure_pick_to_verdict(big, questions, home)
+            out += [_summary("50k", what, values) for what, values in picks.items() if values]
+        out.append({"name": "tmux capture-pane (poll resolution)", "seconds": poll, "text": f"median {_ms(poll)}",
+                    "target": "", "note": "part of every figure above"})
+    return out
+
+
+def _big_names(path: Path) -> tuple[str, str]:
+    """A filter query that narrows the accounts, and the project with the most accounts in its matrix."""
+    sys.path.insert(0, str(ROOT))
+    from explorer.store.snapshot_file import read_snapshot
+
+    snap = read_snapshot(path)
+    name = sorted(a.display_name for a in snap.accounts if a.active)[len(snap.accounts) // 3]
+    return name.split()[0].lower()[:6], snap.projects[0].key
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--big", help="also time a large snapshot file")
-    parser.add_argument("--query", default=QUERY)
+    parser.add_argument("--big", help="the large snapshot (default benchmarks/big-site.jpsnap when present)")
+    parser.add_argument("--repeat", type=int, default=None, help="rounds per measure (default 3; --quick 1)")
+    parser.add_argument("--quick", action="store_true", help="the demo only, one round")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["JIRA_PERMS_CONFIG_DIR"] = os.path.join(home, "config")
-        os.environ["JIRA_PERMS_DATA_DIR"] = os.path.join(home, "data")
-        _instrument()
-        print(f"Pilot floor: a keystroke in a one-Input app takes {asyncio.run(baseline()) * 1000:.1f} ms here")
-        t = time.perf_counter()
-        _demo()
-        print(f"reading the demo snapshot: {(time.perf_counter() - t) * 1000:.1f} ms")
-        report("demo", [asyncio.run(one_run(_demo, args.query)) for _ in range(args.runs)])
-        if args.big:
-            path = Path(args.big)
-            t = time.perf_counter()
-            _file(path)
-            print(f"reading {path.name}: {(time.perf_counter() - t) * 1000:.0f} ms (store, not the TUI)")
-            report(path.name, [asyncio.run(one_run(lambda: _file(path), "user 0499")) for _ in range(max(1, args.runs // 2))])
+    big = Path(args.big) if args.big else None
+    if big is not None and not big.exists():
+        raise SystemExit(f"{big} does not exist: python benchmarks/gen_site.py -o {big}")
+    for row in rows(args.quick, big, args.repeat):
+        print(f"{row['name']:<44} {row['text']:<40} {('target ' + row['target']) if row['target'] else ''}")
 
 
 if __name__ == "__main__":

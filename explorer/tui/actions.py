@@ -5,8 +5,10 @@ all built from these groups, so they cannot disagree.  Ids are what users remap
 in the config file's ``[keymap]`` table, e.g. ``"app.explain" = "ctrl+e"``.
 
 A screen says which groups are its own (``KEY_GROUPS``, shown first by ``?``)
-and which keys its key bar offers (``KEY_BAR``, most useful first).  A new
-screen adds its group here with :func:`register_group`.
+and which keys its key bar offers (``KEY_BAR``, most useful first).  Every
+group is registered here, at import, so the help, the palette and the
+``[keymap]`` check know every key before any screen has been opened; a new
+screen adds its group to this module (:func:`register_group`).
 """
 
 from __future__ import annotations
@@ -134,6 +136,18 @@ MATRIX = KeyGroup("matrix", "Matrix", (
     ActionSpec("matrix.project", "3", "pick_project", "project", "Matrix: every account in one project"),
 ))
 
+AUDIT = KeyGroup("audit", "Integration readiness", (
+    ActionSpec("audit.account", "1", "pick_account", "account", "Pick the account to audit"),
+    ActionSpec("audit.profile", "2", "pick_profile", "profile", "Pick the integration profile (vendor guide)"),
+    ActionSpec("audit.features", "3", "pick_features", "features", "Choose which of the profile's features to audit"),
+    ActionSpec("audit.findings", "L", "show_findings", "least privilege",
+               "Show what the account holds beyond the profile"),
+))
+
+DIFF = KeyGroup("diff", "Diff", (
+    ActionSpec("diff.back", "escape", "back", "back", "Back to where you were"),
+), notes=(("↑ ↓  j k  space b  g G", "scroll"),))
+
 HELP = KeyGroup("help", "This help", (
     ActionSpec("help.run", "enter", "run", "run", "Run the highlighted key's action"),
     ActionSpec("help.filter", "slash", "filter", "find", "Find a key by what it does"),
@@ -149,7 +163,7 @@ def register_group(group: KeyGroup) -> KeyGroup:
     return group
 
 
-for _group in (APP, BROWSE, EXPLAIN, TABLE, WHO_CAN, MATRIX, HELP):
+for _group in (APP, BROWSE, EXPLAIN, TABLE, WHO_CAN, MATRIX, AUDIT, DIFF, HELP):
     register_group(_group)
 
 

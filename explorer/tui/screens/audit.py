@@ -28,7 +28,7 @@ from explorer.core.render.audit import (
     cell_text,
 )
 from explorer.core.replay.explanation import Verdict
-from explorer.tui.actions import TABLE, ActionSpec, Hint, KeyGroup, bindings, register_group
+from explorer.tui.actions import AUDIT, TABLE, Hint, bindings
 from explorer.tui.catalog import Context
 from explorer.tui.choices import Choice, account_choices
 from explorer.tui.clipboard import export_name
@@ -37,14 +37,6 @@ from explorer.tui.screens.table_base import Grid, Row, TableScreen
 from explorer.tui.screens.table_base import cell as table_cell
 from explorer.tui.text import assemble, plain
 from explorer.tui.workspace import SnapshotRef
-
-AUDIT = register_group(KeyGroup("audit", "Integration readiness", (
-    ActionSpec("audit.account", "1", "pick_account", "account", "Pick the account to audit"),
-    ActionSpec("audit.profile", "2", "pick_profile", "profile", "Pick the integration profile (vendor guide)"),
-    ActionSpec("audit.features", "3", "pick_features", "features", "Choose which of the profile's features to audit"),
-    ActionSpec("audit.findings", "L", "show_findings", "least privilege",
-               "Show what the account holds beyond the profile"),
-)))
 
 CELL_STYLE = {"✓": "bold", "✗": "reverse", "?": "italic", "–": "dim"}
 READY_WORDS = {Readiness.READY: "✓ ready", Readiness.NOT_READY: "✗ not ready", Readiness.UNKNOWN: "? unknown"}

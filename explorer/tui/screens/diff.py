@@ -18,16 +18,12 @@ from textual.widgets import Static
 from explorer.core.errors import UserError
 from explorer.core.render.diff import diff_text
 from explorer.core.review.diff import SnapshotDiff, diff_snapshots
-from explorer.tui.actions import ActionSpec, KeyGroup, bindings, register_group
+from explorer.tui.actions import DIFF, bindings
 from explorer.tui.choices import Choice
 from explorer.tui.screens.base import AppScreen
 from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.text import plain
 from explorer.tui.workspace import SnapshotRef
-
-DIFF = register_group(KeyGroup("diff", "Diff", (
-    ActionSpec("diff.back", "escape", "back", "back", "Back to where you were"),
-), notes=(("↑ ↓  j k  space b  g G", "scroll"),)))
 
 
 class DiffScreen(AppScreen):
