@@ -18,9 +18,10 @@ from explorer.core.replay import bulk
 from explorer.core.replay.bulk import TriSet
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.holders import canonical_type
 from explorer.core.replay.index import SiteIndex
-from explorer.core.review.diff import ADMIN_GLOBALS, Effect
-from explorer.core.whatif.reach import EVERYONE, Scope
+from explorer.core.review.diff import ADMIN_GLOBALS, Effect, Relevance, VerdictInputs
+from explorer.core.whatif.reach import EVERYONE, IssueShape, Scope
 
 A, D, U = Verdict.ALLOWED, Verdict.DENIED, Verdict.UNKNOWN
 
@@ -91,36 +92,168 @@ class Effects:
 
 # ---------------------------------------------------------------- computing
 
+_NOBODY = TriSet(frozenset(), frozenset())
+CLASS_THRESHOLD = 256
+"""Above this many accounts in a place, accounts that look the same to every check there are evaluated once."""
 
-def compute(before: SiteIndex, after: SiteIndex, scopes: Iterable[Scope]) -> Effects:
-    """Compare both snapshots' verdicts over the scopes."""
-    everyone = bulk.universe_of(before)
+
+def compute(before: SiteIndex, after: SiteIndex, scopes: Iterable[Scope], issues: dict[str, tuple[str, ...]], *,
+            class_threshold: int | None = None) -> Effects:
+    """Compare both snapshots' verdicts over the scopes (each project's scope before those of its issues);
+    ``issues``: the issue keys of each project."""
+    threshold = CLASS_THRESHOLD if class_threshold is None else class_threshold
+    comparer = _Comparer(before, after, threshold, issues)
     moves: list[Move] = []
-    compared = 0
     for scope in scopes:
-        universe = everyone if scope.accounts is EVERYONE else frozenset(scope.accounts) & everyone
-        if not universe:
-            continue
-        perms = sorted(scope.permissions)
-        old = _verdicts(before, scope, perms, universe)
-        new = _verdicts(after, scope, perms, universe)
-        compared += 2 * len(perms)
-        for perm in perms:
-            moves += _moves(scope, perm, old[perm], new[perm], universe)
+        moves += comparer.scope(scope)
     moves = _drop_issue_echoes(moves)
     names = {aid: after.name(aid) for m in moves for aid in m.accounts}
-    return Effects(tuple(moves), names, compared)
+    return Effects(tuple(moves), names, comparer.compared)
 
 
-def _verdicts(ix: SiteIndex, scope: Scope, perms: list[str], universe: frozenset[str]) -> dict[str, TriSet]:
-    project = ix.project(scope.project_key) if scope.project_key is not None else None
-    issue = ix.issue(scope.issue_key) if scope.issue_key is not None else None
-    try:
-        if project is None:
-            return {p: bulk.verdicts(ix, p, None, None, universe) for p in perms}
-        return bulk.many_verdicts(ix, perms, project, issue, universe)
-    except bulk.Unsupported:  # Data Center's optional holder types: one account at a time
-        return {p: _one_by_one(ix, scope, p, universe) for p in perms}
+class _Comparer:
+    def __init__(self, before: SiteIndex, after: SiteIndex, class_threshold: int, issues: dict[str, tuple[str, ...]]):
+        self.a, self.b = before, after
+        self.everyone = bulk.universe_of(before)
+        self.class_threshold = class_threshold
+        self.compared = 0
+        self.denied: dict[str, frozenset[str]] = {}  # project -> accounts denied everything there, both sides
+        self._inputs: tuple[VerdictInputs, VerdictInputs] | None = None
+        self._class_cache: dict[str, tuple[frozenset[str], list[frozenset[str]]]] = {}
+        self.issues = issues
+        self.shapes = (IssueShape(before), IssueShape(after))
+        self._monotone_cache: dict[str, bool] = {}
+
+    def scope(self, scope: Scope) -> list[Move]:
+        universe = self.everyone if scope.accounts is EVERYONE else frozenset(scope.accounts) & self.everyone
+        if scope.issue_key is not None and scope.project_key in self.denied and self._monotone(scope.project_key):
+            universe = universe - self.denied[scope.project_key]  # an issue never allows more than its project
+        if scope.widened is not None and universe:
+            universe = universe - self._still_allowed(scope, universe)
+        perms = sorted(scope.permissions)
+        if scope.issue_key is not None:  # where the issue cannot differ from its project, its moves echo the project's
+            perms = [p for p in perms if any(shape.may_differ(scope.project_key or "", scope.issue_key, p)
+                                             for shape in self.shapes)]
+        if universe and len(universe) > self.class_threshold and scope.project_key is not None:
+            moves, open_ = self._by_classes(scope, perms, universe)
+        elif universe:
+            old, new = self._verdicts(self.a, scope, perms, universe), self._verdicts(self.b, scope, perms, universe)
+            moves = [m for p in perms for m in _moves(scope, p, old[p], new[p], universe)]
+            open_ = frozenset().union(*(s.true | s.unknown for sets in (old, new) for s in sets.values()))
+        else:
+            moves, open_ = [], frozenset()
+        self.compared += 2 * len(perms)
+        if scope.issue_key is None and scope.project_key is not None:
+            self.denied[scope.project_key] = universe - open_
+        return moves
+
+    # -- pruning ----------------------------------------------------------------------------
+    def _still_allowed(self, scope: Scope, universe: frozenset[str]) -> frozenset[str]:
+        """Accounts allowed the changed grant's permission where it is missing: nothing changes for them."""
+        permission, state = scope.widened  # type: ignore[misc]
+        ix = self.a if state == "before" else self.b
+        return self._verdicts(ix, scope, [permission], universe)[permission].true
+
+    def _monotone(self, project_key: str) -> bool:
+        """Whether issue answers are at most the project's (not with Data Center's optional holder types)."""
+        found = self._monotone_cache.get(project_key)
+        if found is None:
+            found = self._monotone_cache[project_key] = self._read_monotone(project_key)
+        return found
+
+    def _read_monotone(self, project_key: str) -> bool:
+        for ix in (self.a, self.b):
+            project = ix.project(project_key)
+            scheme = ix.t.grants.get(project.permission_scheme_id or "", {}) if project else {}
+            if any(canonical_type(g.holder.type) in ("reportercreate", "assigneeassignable")
+                   for grants in scheme.values() for g in grants):
+                return False
+        return True
+
+    # -- evaluating -------------------------------------------------------------------------
+    def _verdicts(self, ix: SiteIndex, scope: Scope, perms: list[str], universe: frozenset[str],
+                  ) -> dict[str, TriSet]:
+        accounts = ix.t.accounts
+        if ANONYMOUS_ID not in universe and not any(accounts[a].active for a in universe):
+            return {p: _NOBODY for p in perms}  # deactivated accounts have no permissions (rules section 2, A)
+        project = ix.project(scope.project_key) if scope.project_key is not None else None
+        issue = ix.issue(scope.issue_key) if scope.issue_key is not None else None
+        try:
+            if project is None:
+                return {p: bulk.verdicts(ix, p, None, None, universe) for p in perms}
+            return bulk.many_verdicts(ix, perms, project, issue, universe)
+        except bulk.Unsupported:  # Data Center's optional holder types: one account at a time
+            return {p: _one_by_one(ix, scope, p, universe) for p in perms}
+
+    def _by_classes(self, scope: Scope, perms: list[str], universe: frozenset[str],
+                    ) -> tuple[list[Move], frozenset[str]]:
+        """Evaluate one account per class of accounts that agree on everything the place's answers depend on."""
+        classes = [c & universe for c in self._classes(scope.project_key or "", universe)]
+        classes = [c for c in classes if c]
+        reps = {c: next(iter(c)) for c in classes}
+        rep_set = frozenset(reps.values())
+        old, new = self._verdicts(self.a, scope, perms, rep_set), self._verdicts(self.b, scope, perms, rep_set)
+        grouped: dict[tuple[str, Verdict, Verdict], list[frozenset[str]]] = defaultdict(list)
+        open_: list[frozenset[str]] = []
+        for members, rep in reps.items():
+            opened = False
+            for perm in perms:
+                was, now = old[perm].verdict(rep), new[perm].verdict(rep)
+                opened = opened or was is not D or now is not D
+                if was is not now:
+                    grouped[(perm, was, now)].append(members)
+            if opened:
+                open_.append(members)
+        moves = [Move(scope.project_key, scope.issue_key, perm, was, now, frozenset().union(*parts))
+                 for (perm, was, now), parts in grouped.items()]
+        return moves, frozenset().union(*open_)
+
+    def _classes(self, project_key: str, universe: frozenset[str]) -> list[frozenset[str]]:
+        """Accounts that every check in the project (and on its issues) sees alike, in both snapshots."""
+        cached = self._class_cache.get(project_key)
+        if cached is not None and universe <= cached[0]:
+            return cached[1]
+        if self._inputs is None:
+            self._inputs = (VerdictInputs(self.a), VerdictInputs(self.b))
+        splitters: list[frozenset[str]] = []
+        for inputs, ix in zip(self._inputs, (self.a, self.b), strict=True):
+            splitters += inputs.splitters(_relevance(inputs, ix, project_key, self.issues.get(project_key, ())))
+        classes = refine(universe - {ANONYMOUS_ID}, splitters)
+        if ANONYMOUS_ID in universe:
+            classes.append(frozenset({ANONYMOUS_ID}))
+        self._class_cache[project_key] = (universe, classes)
+        return classes
+
+
+def refine(universe: frozenset[str], splitters: Iterable[frozenset[str]]) -> list[frozenset[str]]:
+    """The coarsest partition of ``universe`` in which each class is inside or outside every splitter."""
+    classes = [universe] if universe else []
+    for splitter in splitters:
+        if not splitter:
+            continue
+        out = []
+        for c in classes:
+            inside = c & splitter
+            if inside and len(inside) < len(c):
+                out += [inside, c - inside]
+            else:
+                out.append(c)
+        classes = out
+    return classes
+
+
+def _relevance(inputs: VerdictInputs, ix: SiteIndex, project_key: str, issues: tuple[str, ...]) -> Relevance:
+    """Every group and account the answers in a project, and on each of its issues, may depend on."""
+    project = ix.project(project_key)
+    groups: set[str] = set()
+    users: set[str] = set()
+    if project is None:
+        return frozenset(), frozenset()
+    for issue in (None, *issues):
+        for g, u in inputs.relevant(project, issue).values():
+            groups |= g
+            users |= u
+    return frozenset(groups), frozenset(users)
 
 
 def _one_by_one(ix: SiteIndex, scope: Scope, permission: str, universe: frozenset[str]) -> TriSet:

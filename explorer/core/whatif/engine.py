@@ -13,7 +13,7 @@ from explorer.core.whatif.changes import Change, Kind
 from explorer.core.whatif.dangers import Danger, find_dangers
 from explorer.core.whatif.effects import Effects, compute
 from explorer.core.whatif.language import parse_change
-from explorer.core.whatif.reach import reach_of
+from explorer.core.whatif.reach import issues_by_project, reach_of
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ def what_if(snapshot: Snapshot, changes: Iterable[Change], *, profiles: Iterable
     """
     applied = apply_changes(snapshot, tuple(changes))
     before = index_for(snapshot)
-    after = index_for(applied.after)
-    scopes = reach_of(before, after, [o.change for o in applied.outcomes if o.applied])
-    effects = compute(before, after, scopes)
+    after = index_for(applied.after, copy_of=snapshot)
+    issues = issues_by_project(snapshot)
+    scopes = reach_of(before, after, [o.change for o in applied.outcomes if o.applied], issues)
+    effects = compute(before, after, scopes, issues)
     dangers = find_dangers(before, after, effects, tuple(profiles), service_accounts or {})
     return WhatIf(applied, effects, dangers, len(scopes))

@@ -7,14 +7,16 @@ checks that against :func:`explorer.core.review.diff.diff_snapshots` on generate
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from explorer.core.model import ANONYMOUS_ID, Account, FactKind, Holder, Project
+from explorer.core.model import ANONYMOUS_ID, Account, FactKind, Holder, Project, Snapshot
 from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Match
 from explorer.core.replay.holders import Context, canonical_type, match_holder
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.rules import EDITABLE_KEYS, permission_meta, property_applies
 from explorer.core.review.diff import GLOBAL_PERMISSION_KEYS, PROJECT_PERMISSION_KEYS
 from explorer.core.whatif.changes import Change, Kind
 
@@ -37,6 +39,9 @@ class Scope:
     issue_key: str | None
     permissions: frozenset[str]
     accounts: Accounts  # EVERYONE, or these accounts only
+    widened: tuple[str, str] | None = None
+    """(permission, state) when one grant of that permission is all that differs here: an account allowed it in
+    that state (``before`` for an added grant, ``after`` for a removed one) has every answer unchanged."""
 
 
 def union(a: Accounts, b: Accounts) -> Accounts:
@@ -48,37 +53,34 @@ def union(a: Accounts, b: Accounts) -> Accounts:
 class Reach:
     """Collects scopes, merging those of the same place."""
 
-    def __init__(self, before: SiteIndex, after: SiteIndex):
+    def __init__(self, before: SiteIndex, after: SiteIndex, issues: dict[str, tuple[str, ...]]):
         self.a, self.b = before, after
         self.scopes: dict[tuple[str | None, str | None], Scope] = {}
-        self._issues: dict[str, tuple[str, ...]] | None = None
+        self.issues = issues
 
     def add(self, project_key: str | None, issue_key: str | None, permissions: Iterable[str], accounts: Accounts,
-            ) -> None:
+            widened: tuple[str, str] | None = None) -> None:
         perms = frozenset(permissions)
         if accounts is not EVERYONE and not accounts or not perms:
             return
         key = (project_key, issue_key)
         found = self.scopes.get(key)
-        if found is not None:
+        if found is not None:  # two changes reach here: neither alone decides what stays the same
             perms |= found.permissions
             accounts = union(found.accounts, accounts)
-        self.scopes[key] = Scope(project_key, issue_key, perms, accounts)
+            widened = None
+        self.scopes[key] = Scope(project_key, issue_key, perms, accounts, widened)
 
-    def project(self, key: str, permissions: Iterable[str], accounts: Accounts) -> None:
+    def project(self, key: str, permissions: Iterable[str], accounts: Accounts,
+                widened: tuple[str, str] | None = None) -> None:
         """A project and every issue of it that the snapshot holds."""
         perms = frozenset(permissions)
-        self.add(key, None, perms, accounts)
+        self.add(key, None, perms, accounts, widened)
         for issue in self.issues_of(key):
-            self.add(key, issue, perms, accounts)
+            self.add(key, issue, perms, accounts, widened)
 
     def issues_of(self, key: str) -> tuple[str, ...]:
-        if self._issues is None:
-            by_project: dict[str, list[str]] = {}
-            for issue in self.b.snapshot.issues:
-                by_project.setdefault(issue.project_key, []).append(issue.key)
-            self._issues = {k: tuple(v) for k, v in by_project.items()}
-        return self._issues.get(key, ())
+        return self.issues.get(key, ())
 
     # -- the change kinds ---------------------------------------------------------------------
     def change(self, change: Change) -> None:
@@ -92,7 +94,10 @@ class Reach:
             self.project(change.project_key or "", PROJECT_PERMISSION_KEYS, EVERYONE)
         elif kind is Kind.REMOVE_PRODUCT_ACCESS and change.group is not None:
             self.accounts_changed(self.group_members(change.group))
-        else:  # group membership, deactivation, an account's product access: one account's own state
+        elif kind in (Kind.ADD_TO_GROUP, Kind.REMOVE_FROM_GROUP):
+            groups = self._membership_changes(change.account_id or "")
+            self.accounts_changed(frozenset({change.account_id or ""}), self._projects_naming(groups))
+        else:  # deactivation, an account's product access: one account's own state
             self.accounts_changed(frozenset({change.account_id or ""}))
 
     def _grant(self, change: Change) -> None:
@@ -105,25 +110,80 @@ class Reach:
         if self._has_dc_optional(scheme_id) or canonical_type(holder.type) in _DC_OPTIONAL:
             perms = set(PROJECT_PERMISSION_KEYS)
         perms &= set(PROJECT_PERMISSION_KEYS)
+        widened = (change.permission, "before" if change.kind is Kind.ADD_GRANT else "after")
+        if change.permission not in PROJECT_PERMISSION_KEYS:
+            widened = None
         for key in self.a.projects_using(scheme_id):
             project = self.a.project(key)
             if project is not None:
-                self.project(key, perms, self.holder_accounts(project, holder))
+                self.project(key, perms, self.holder_accounts(project, holder), widened)
 
     def _has_dc_optional(self, scheme_id: str) -> bool:
         return any(canonical_type(g.holder.type) in _DC_OPTIONAL
                    for ix in (self.a, self.b) for grants in ix.t.grants.get(scheme_id, {}).values() for g in grants)
 
-    def accounts_changed(self, accounts: Accounts) -> None:
-        """Accounts whose own state changes: every place where they may have had, or may get, anything."""
+    def accounts_changed(self, accounts: Accounts, projects: frozenset[str] | None = None) -> None:
+        """Accounts whose own state changes: every place (of ``projects``, when only those can notice) where
+        they may have had, or may get, anything."""
         self.add(None, None, GLOBAL_PERMISSION_KEYS, accounts)
         for project in self.a.snapshot.projects:
+            if projects is not None and project.key not in projects:
+                continue
             if accounts is EVERYONE or len(accounts) > 64:
                 self.project(project.key, PROJECT_PERMISSION_KEYS, accounts)
                 continue
             reached = frozenset(a for a in accounts if self._may_hold(self.a, a, project.key)
                                 or self._may_hold(self.b, a, project.key))
             self.project(project.key, PROJECT_PERMISSION_KEYS, reached)
+
+    # -- which projects notice a group -------------------------------------------------------------
+    def _membership_changes(self, account_id: str) -> frozenset[str]:
+        """The groups whose membership of the account differs between the snapshots."""
+        return self.a.t.account_groups.get(account_id, frozenset()) ^ self.b.t.account_groups.get(
+            account_id, frozenset())
+
+    def _projects_naming(self, groups: frozenset[str]) -> frozenset[str] | None:
+        """Projects whose answers can depend on these groups (None: every project).
+
+        A group that gives a product or a global permission matters everywhere; otherwise it matters where a
+        grant, a role, a security level, a workflow property or an issue's group field names it.
+        """
+        site_wide = {g.group for g in self.a.snapshot.global_grants if g.group} | {
+            g for r in self.a.snapshot.application_roles for g in r.groups}
+        if groups & site_wide:
+            return None
+        found: set[str] = set()
+        for ix in (self.a, self.b):
+            named_schemes = {sid for sid, by_perm in ix.t.grants.items()
+                             if any(self._names(ix, g.holder, groups) for gs in by_perm.values() for g in gs)}
+            named_security = {s.id for s in ix.snapshot.issue_security_schemes
+                              if any(self._names(ix, m, groups) for lv in s.levels for m in lv.members)}
+            named_workflows = {w.name for w in ix.snapshot.workflows
+                               if any(v in groups for st in w.statuses for k, v in st.properties.items()
+                                      if k.startswith("jira.permission."))}
+            for project in ix.snapshot.projects:
+                if (project.permission_scheme_id in named_schemes
+                        or project.issue_security_scheme_id in named_security
+                        or any(set(a.groups) & groups for a in project.role_actors.values())
+                        or self._workflow_names(ix, project) & named_workflows):
+                    found.add(project.key)
+            found |= {i.project_key for i in ix.snapshot.issues
+                      if any(set(v) & groups for v in i.group_fields.values())}
+        return frozenset(found)
+
+    @staticmethod
+    def _names(ix: SiteIndex, holder: Holder, groups: frozenset[str]) -> bool:
+        kind = canonical_type(holder.type)
+        if kind == "group":
+            return ix.group_name(holder) in groups
+        return kind is None  # an unknown holder type may name anything
+
+    @staticmethod
+    def _workflow_names(ix: SiteIndex, project: Project) -> set[str]:
+        scheme = ix.t.workflow_schemes.get(project.workflow_scheme_id) if project.workflow_scheme_id else None
+        if scheme is None:
+            return set()
+        return {scheme.default_workflow, *scheme.issue_type_workflows.values()}
 
     # -- account sets -------------------------------------------------------------------------
     def group_members(self, group: str) -> Accounts:
@@ -201,9 +261,97 @@ class Reach:
         return False
 
 
-def reach_of(before: SiteIndex, after: SiteIndex, changes: Iterable[Change]) -> list[Scope]:
+_ISSUE_HOLDERS = frozenset({"reporter", "assignee", "userCustomField", "groupCustomField", *_DC_OPTIONAL})
+
+
+class IssueShape:
+    """Which permissions' answers on an issue may differ from their answers in its project, for any account.
+
+    They may not when the issue is not archived, has no security level, its status (and its parent's, for a
+    sub-task) sets no property restricting the permission or Browse Projects (nor ``jira.issue.editable`` for
+    Edit Issues), and no grant of them needs the issue to match (reporter, assignee, custom fields): then every
+    check reads the same facts on the issue as in the project.  Worked out once per issue and per scheme.
+    """
+
+    def __init__(self, ix: SiteIndex):
+        self.ix = ix
+        self._issues: dict[str, tuple[bool, frozenset[str], bool]] = {}
+        self._schemes: dict[str, frozenset[str]] = {}
+
+    def may_differ(self, project_key: str, issue_key: str, permission: str) -> bool:
+        whole, shorts, editable = self._issue(project_key, issue_key)
+        if whole:
+            return True
+        meta = permission_meta(permission)
+        if meta.short_name in shorts or (meta.browse_required and "browse" in shorts):
+            return True
+        if permission == catalogue.EDIT_ISSUES and editable:
+            return True
+        by_issue = self._scheme(project_key)
+        return permission in by_issue or (meta.browse_required and catalogue.BROWSE in by_issue)
+
+    def _issue(self, project_key: str, issue_key: str) -> tuple[bool, frozenset[str], bool]:
+        found = self._issues.get(issue_key)
+        if found is None:
+            found = self._issues[issue_key] = self._read_issue(project_key, issue_key)
+        return found
+
+    def _read_issue(self, project_key: str, issue_key: str) -> tuple[bool, frozenset[str], bool]:
+        ix = self.ix
+        project, issue = ix.project(project_key), ix.issue(issue_key)
+        if project is None or issue is None or ix.is_archived(project, issue) != ix.is_archived(project, None):
+            return True, frozenset(), False
+        if ix.security_level(project, issue)[0] is not None:
+            return True, frozenset(), False
+        shorts: set[str] = set()
+        editable = False
+        parent = ((ix.issue(issue.parent_key), True),) if issue.parent_key and issue.issue_type.subtask else ()
+        for item, subtasks in ((issue, False), *parent):
+            if item is None:
+                return True, frozenset(), False
+            status, workflow, _ = ix.status_of(project, item)
+            if status is None:
+                return True, frozenset(), False
+            props = ix.properties(workflow, status)
+            shorts |= {p.short_name for p in catalogue.PROJECT_PERMISSIONS if p.short_name
+                       and any(property_applies(k, p.short_name, subtasks=subtasks) for k in props)}
+            editable |= not subtasks and any(k in props for k in EDITABLE_KEYS)
+        return False, frozenset(shorts), editable
+
+    def _scheme(self, project_key: str) -> frozenset[str]:
+        """The permissions whose grants in the project's scheme need an issue to match."""
+        project = self.ix.project(project_key)
+        scheme_id = project.permission_scheme_id if project is not None else None
+        if scheme_id is None:
+            return frozenset()
+        found = self._schemes.get(scheme_id)
+        if found is None:
+            grants = self.ix.t.grants.get(scheme_id, {})
+            found = self._schemes[scheme_id] = frozenset(
+                perm for perm, gs in grants.items()
+                if any(canonical_type(g.holder.type) in _ISSUE_HOLDERS or canonical_type(g.holder.type) is None
+                       for g in gs))
+        return found
+
+
+_ISSUES: weakref.WeakKeyDictionary[Snapshot, dict[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+
+
+def issues_by_project(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """The keys of the issues the snapshot holds, per project (kept while the snapshot lives)."""
+    found = _ISSUES.get(snapshot)
+    if found is None:
+        grouped: dict[str, list[str]] = {}
+        for issue in snapshot.issues:
+            grouped.setdefault(issue.project_key, []).append(issue.key)
+        found = _ISSUES[snapshot] = {k: tuple(v) for k, v in grouped.items()}
+    return found
+
+
+def reach_of(before: SiteIndex, after: SiteIndex, changes: Iterable[Change],
+             issues: dict[str, tuple[str, ...]]) -> list[Scope]:
     """The scopes to compare for these (applied) changes, project scopes in the snapshot's order."""
-    reach = Reach(before, after)
+    reach = Reach(before, after, issues)
     for change in changes:
         reach.change(change)
     order = {p.key: i for i, p in enumerate(before.snapshot.projects)}

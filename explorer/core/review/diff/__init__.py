@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from explorer.core.model import Account, Snapshot
 from explorer.core.review.diff.cautions import cautions
-from explorer.core.review.diff.effects import Effects, drop_issue_echoes
+from explorer.core.review.diff.effects import Effects, Relevance, VerdictInputs, drop_issue_echoes
 from explorer.core.review.diff.model import (
     ADMIN_GLOBALS,
     GLOBAL_PERMISSION_KEYS,
@@ -43,8 +43,8 @@ from explorer.core.review.diff.model import (
 from explorer.core.review.diff.structure import structural_changes
 
 __all__ = [
-    "ADMIN_GLOBALS", "GLOBAL_PERMISSION_KEYS", "PROJECT_PERMISSION_KEYS", "ConfigChange", "Effect", "SnapshotDiff",
-    "diff_snapshots", "drop_issue_echoes",
+    "ADMIN_GLOBALS", "GLOBAL_PERMISSION_KEYS", "PROJECT_PERMISSION_KEYS", "ConfigChange", "Effect", "Relevance",
+    "SnapshotDiff", "VerdictInputs", "diff_snapshots", "drop_issue_echoes",
 ]
 
 

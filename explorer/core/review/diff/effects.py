@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from explorer.core.model import ANONYMOUS, ANONYMOUS_ID, Account, FactKind, Holder, Issue, Project, Snapshot
+from explorer.core.model import (
+    ANONYMOUS,
+    ANONYMOUS_ID,
+    Account,
+    AccountType,
+    FactKind,
+    Holder,
+    Issue,
+    Project,
+    Snapshot,
+)
 from explorer.core.replay import bulk, catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate_in
@@ -19,7 +29,7 @@ _PER_ACCOUNT_FACTS = frozenset({FactKind.GROUP_MEMBERS, FactKind.GLOBAL_PERMISSI
 Relevance = tuple[frozenset[str], frozenset[str]]  # (groups, accountIds) a verdict may depend on
 
 
-class _Context:
+class VerdictInputs:
     """What verdicts depend on in one snapshot, besides the account: configuration and relevance."""
 
     def __init__(self, ix: SiteIndex):
@@ -30,6 +40,7 @@ class _Context:
         self.base_groups = self.global_groups | self.product_groups
         self._config: dict[str, tuple] = {}
         self._relevant: dict[tuple[str, str | None], dict[str, Relevance]] = {}
+        self._by_state: list[frozenset[str]] | None = None
 
     def site_key(self) -> tuple:
         """Everything site-wide that any verdict may depend on."""
@@ -163,6 +174,26 @@ class _Context:
             record, fact.status if fact else None,
         )
 
+    def splitters(self, relevance: Relevance) -> list[frozenset[str]]:
+        """Account sets such that two accounts have the same :meth:`signature` exactly when each set holds
+        both or neither: the same thing as sets, for partitioning many accounts without visiting each."""
+        groups, users = relevance
+        t = self.ix.t
+        if self._by_state is None:  # the usual state (active, a person's account, no record) is everyone else
+            state: dict[tuple, set[str]] = defaultdict(set)
+            for aid, account in t.accounts.items():
+                if not account.active:
+                    state[("active", False)].add(aid)
+                if account.account_type is not AccountType.ATLASSIAN:
+                    state[("type", account.account_type)].add(aid)
+            for aid, record in t.account_globals.items():
+                state[("record", record)].add(aid)
+            for (kind, subject), fact in t.facts.items():
+                if kind is FactKind.GLOBAL_PERMISSIONS and subject is not None:
+                    state[("fact", fact.status)].add(subject)
+            self._by_state = [frozenset(v) for v in state.values()]
+        return [*self._by_state, *(t.groups[g] for g in groups if g in t.groups), *(frozenset({u}) for u in users)]
+
 
 def _property_holder(key: str, value: str) -> Holder:
     """The holder a ``jira.permission.*`` status property names (as the evaluator reads it)."""
@@ -194,7 +225,7 @@ def _issue_config(i: Issue) -> tuple:
 class Effects:
     def __init__(self, old: Snapshot, new: Snapshot, only: str | None):
         self.a, self.b = index_for(old), index_for(new)
-        self.ca, self.cb = _Context(self.a), _Context(self.b)
+        self.ca, self.cb = VerdictInputs(self.a), VerdictInputs(self.b)
         self.only = only
         self.evaluations = 0
         self.out: list[Effect] = []
@@ -323,7 +354,7 @@ class Effects:
                                            project.key if project else None, None,
                                            None if after else v, v if after else None))
 
-    def _one_sided_project(self, ix: SiteIndex, ctx: _Context, project: Project, *, after: bool) -> None:
+    def _one_sided_project(self, ix: SiteIndex, ctx: VerdictInputs, project: Project, *, after: bool) -> None:
         accounts = [a for a in (ANONYMOUS, *ix.snapshot.accounts) if self.only is None or a.account_id == self.only]
         relevance = ctx.relevant(project, None)
         for perm in PROJECT_PERMISSION_KEYS:
