@@ -11,6 +11,7 @@ from explorer.core.model import Group, Snapshot
 from explorer.core.render.whatif import whatif_json, whatif_markdown, whatif_text
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
+from explorer.core.review.diff import diff_snapshots
 from explorer.core.whatif.changes import Kind
 from explorer.core.whatif.engine import WhatIf, parse_changes, what_if
 from explorer.core.whatif.language import ChangeError, changes_toml, parse_change, read_changes_file
@@ -24,7 +25,13 @@ CONTRACTORS_BROWSE = "Software Permission Scheme: BROWSE_PROJECTS -> group contr
 
 
 def run(*items: tuple[str, str], snapshot: Snapshot = DEMO, **kwargs) -> WhatIf:
-    return what_if(snapshot, parse_changes(snapshot, items), profiles=PROFILES, **kwargs)
+    """The what-if answer, checked against the effective diff of the snapshot and its changed copy."""
+    result = what_if(snapshot, parse_changes(snapshot, items), profiles=PROFILES, **kwargs)
+    expected = diff_snapshots(snapshot, result.applied.after).effects
+    rows = {(e.account_id, e.permission, e.project_key, e.issue_key, e.before, e.after) for e in expected}
+    assert rows == {(e.account_id, e.permission, e.project_key, e.issue_key, e.before, e.after)
+                    for e in result.effects.effects()}
+    return result
 
 
 def aid(name: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import fields, replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.core.model import Grant, Holder, Snapshot
+from explorer.core.model import GlobalGrant, Grant, Holder, Snapshot
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.index import SiteIndex
@@ -64,7 +64,9 @@ def change_texts(draw, snap: Snapshot) -> tuple[Kind, str]:
             who = f"user {account}"
         return kind, f"{project.key}: {role_id} {op} {who}"
     if kind in (Kind.ADD_TO_GROUP, Kind.REMOVE_FROM_GROUP):
-        group = draw(st.sampled_from(snap.groups))
+        admins = [g for g in snap.groups if any(x.group == g.name and x.permission == "ADMINISTER"
+                                                for x in snap.global_grants)]
+        group = draw(st.sampled_from(admins if admins and draw(st.booleans()) else snap.groups))
         if kind is Kind.REMOVE_FROM_GROUP and group.members and draw(st.booleans()):
             account = draw(st.sampled_from(group.members))
         return kind, f"{group.name} {'+=' if kind is Kind.ADD_TO_GROUP else '-='} {account}"
@@ -92,6 +94,9 @@ def sites_with_changes(draw, *, dc_optional: bool = False):
                                                                                 "assigneeassignable")))))
         snap = replace(snap, permission_schemes=(replace(scheme, grants=(*scheme.grants, extra)),
                                                  *snap.permission_schemes[1:]))
+    if snap.groups and draw(st.booleans()):  # Jira admins inherit Administer Projects everywhere (decision 1)
+        snap = replace(snap, global_grants=(*snap.global_grants,
+                                            GlobalGrant("ADMINISTER", draw(st.sampled_from(snap.groups)).name)))
     items = [draw(change_texts(snap)) for _ in range(draw(st.integers(1, 3)))]
     return snap, items
 

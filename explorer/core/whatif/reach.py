@@ -96,7 +96,7 @@ class Reach:
             self.accounts_changed(self.group_members(change.group))
         elif kind in (Kind.ADD_TO_GROUP, Kind.REMOVE_FROM_GROUP):
             groups = self._membership_changes(change.account_id or "")
-            self.accounts_changed(frozenset({change.account_id or ""}), self._projects_naming(groups))
+            self.accounts_changed(frozenset({change.account_id or ""}), self._group_reach(groups))
         else:  # deactivation, an account's product access: one account's own state
             self.accounts_changed(frozenset({change.account_id or ""}))
 
@@ -122,19 +122,26 @@ class Reach:
         return any(canonical_type(g.holder.type) in _DC_OPTIONAL
                    for ix in (self.a, self.b) for grants in ix.t.grants.get(scheme_id, {}).values() for g in grants)
 
-    def accounts_changed(self, accounts: Accounts, projects: frozenset[str] | None = None) -> None:
-        """Accounts whose own state changes: every place (of ``projects``, when only those can notice) where
-        they may have had, or may get, anything."""
+    def accounts_changed(self, accounts: Accounts,
+                         only: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
+        """Accounts whose own state changes: every place where they may have had, or may get, anything.
+
+        ``only`` narrows it to (the permissions that may change in every project, the projects where every
+        permission may change), for a change of groups that only some projects name.
+        """
         self.add(None, None, GLOBAL_PERMISSION_KEYS, accounts)
         for project in self.a.snapshot.projects:
-            if projects is not None and project.key not in projects:
-                continue
+            perms = PROJECT_PERMISSION_KEYS
+            if only is not None and project.key not in only[1]:
+                perms = tuple(only[0])
+                if not perms:
+                    continue
             if accounts is EVERYONE or len(accounts) > 64:
-                self.project(project.key, PROJECT_PERMISSION_KEYS, accounts)
+                self.project(project.key, perms, accounts)
                 continue
             reached = frozenset(a for a in accounts if self._may_hold(self.a, a, project.key)
                                 or self._may_hold(self.b, a, project.key))
-            self.project(project.key, PROJECT_PERMISSION_KEYS, reached)
+            self.project(project.key, perms, reached)
 
     # -- which projects notice a group -------------------------------------------------------------
     def _membership_changes(self, account_id: str) -> frozenset[str]:
@@ -142,16 +149,23 @@ class Reach:
         return self.a.t.account_groups.get(account_id, frozenset()) ^ self.b.t.account_groups.get(
             account_id, frozenset())
 
-    def _projects_naming(self, groups: frozenset[str]) -> frozenset[str] | None:
-        """Projects whose answers can depend on these groups (None: every project).
+    def _group_reach(self, groups: frozenset[str]) -> tuple[frozenset[str], frozenset[str]] | None:
+        """(permissions that may change in every project, projects where every one may) for accounts whose
+        membership of these groups changes; None when every permission in every project may change.
 
-        A group that gives a product or a global permission matters everywhere; otherwise it matters where a
-        grant, a role, a security level, a workflow property or an issue's group field names it.
+        A group that gives a product matters everywhere; one that gives Administer Jira matters for
+        Administer Projects everywhere (decision 1); otherwise a group matters where a grant, a role, a
+        security level, a workflow property or an issue's group field names it.
         """
-        site_wide = {g.group for g in self.a.snapshot.global_grants if g.group} | {
-            g for r in self.a.snapshot.application_roles for g in r.groups}
-        if groups & site_wide:
+        snap = self.a.snapshot
+        if groups & {g for r in snap.application_roles for g in r.groups} or not snap.application_roles:
             return None
+        admins = {g.group for g in snap.global_grants if g.permission == catalogue.ADMINISTER}
+        everywhere = frozenset({catalogue.ADMINISTER_PROJECTS} if groups & admins else ())
+        return everywhere, self._projects_naming(groups)
+
+    def _projects_naming(self, groups: frozenset[str]) -> frozenset[str]:
+        """Projects whose configuration or issues name one of these groups."""
         found: set[str] = set()
         for ix in (self.a, self.b):
             named_schemes = {sid for sid, by_perm in ix.t.grants.items()
