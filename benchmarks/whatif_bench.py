@@ -125,9 +125,15 @@ def rows(snapshot: Snapshot, *, runs: int = 3) -> list[Row]:
         out.append(Row(f"what-if: one grant, scheme of 100 projects ({text.split(': ')[1].split(' ->')[0]})",
                        seconds, "< 1 s", f"{note}; {how}"))
     account = next(a for a in snapshot.accounts if a.active and a.account_type.value == "atlassian")
-    small = next(g for g in snapshot.groups if 5 <= len(g.members) <= 50 and account.account_id not in g.members)
+    site_wide = {g.group for g in snapshot.global_grants} | {g for r in snapshot.application_roles for g in r.groups}
+    small = next(g for g in snapshot.groups if 5 <= len(g.members) <= 50 and account.account_id not in g.members
+                 and g.name not in site_wide)
     seconds, note = _median(snapshot, [("add-to-group", f"{small.name} += {account.account_id}")], runs)
-    out.append(Row("what-if: one account joins a small group", seconds, "-", note))
+    out.append(Row(f"what-if: one account joins a team group ({small.name})", seconds, "-", note))
+    admins = next((g.group for g in snapshot.global_grants if g.permission == "ADMINISTER" and g.group), None)
+    if admins is not None:
+        seconds, note = _median(snapshot, [("add-to-group", f"{admins} += {account.account_id}")], runs)
+        out.append(Row(f"what-if: one account joins {admins} (Administer Jira)", seconds, "-", note))
     seconds, note = _median(snapshot, [("deactivate", account.account_id)], max(1, runs // 3))
     out.append(Row("what-if: one account deactivated", seconds, "-", note))
     return out

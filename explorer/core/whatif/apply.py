@@ -255,7 +255,10 @@ def _deactivate(original: Snapshot, snap: Snapshot, change: Change) -> tuple[Sna
 def _product(original: Snapshot, snap: Snapshot, change: Change) -> tuple[Snapshot, Outcome]:
     ix = index_for(original)
     if change.group is not None:  # PRODUCT -= group GROUP
-        role = next(r for r in snap.application_roles if r.key == change.product)
+        role = next((r for r in snap.application_roles if r.key == change.product), None)
+        if role is None:
+            return _same(change, f"nothing to change: the snapshot does not say which groups give "
+                                 f"{ix.product_name(change.product or '')} access", snap)
         if change.group not in role.groups:
             gives = ", ".join(role.groups) or "no group"
             return _same(change, f"already so: group {change.group} does not give {role.name} access "

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from explorer.core.errors import LookupFailed, UserError
 from explorer.core.model import Account, Holder, PermissionScheme, Project, Snapshot
+from explorer.core.readiness.profiles import ANY_JIRA, PRODUCTS
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.holders import canonical_type, holder_label
@@ -92,9 +93,11 @@ def resolve_group(snapshot: Snapshot, text: str) -> str:
 
 
 def resolve_product(snapshot: Snapshot, text: str) -> str:
-    known = ", ".join(f"{r.name} ({r.key})" for r in snapshot.application_roles) or "none"
-    role = _pick("product", text, snapshot.application_roles, lambda r: (r.name, r.key), f"the products are: {known}")
-    return role.key
+    """A product key; Jira's own product keys are known even when the snapshot lacks the product list."""
+    roles = [(r.key, r.name) for r in snapshot.application_roles]
+    roles += [(key, words) for key, words in PRODUCTS.items() if key != ANY_JIRA and key not in dict(roles)]
+    known = ", ".join(f"{name} ({key})" for key, name in roles)
+    return _pick("product", text, roles, lambda r: (r[1], r[0]), f"the products are: {known}")[0]
 
 
 def project_roles(snapshot: Snapshot, project: Project | None) -> list[tuple[str, str]]:
