@@ -117,7 +117,8 @@ class _Comparer:
         self.everyone = bulk.universe_of(before)
         self.class_threshold = class_threshold
         self.compared = 0
-        self.denied: dict[str, frozenset[str]] = {}  # project -> accounts denied everything there, both sides
+        self.denied: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        """project -> (accounts denied everything there on both sides, permissions someone is not denied)"""
         self._inputs: tuple[VerdictInputs, VerdictInputs] | None = None
         self._class_cache: dict[str, tuple[frozenset[str], list[frozenset[str]]]] = {}
         self.issues = issues
@@ -126,26 +127,53 @@ class _Comparer:
 
     def scope(self, scope: Scope) -> list[Move]:
         universe = self.everyone if scope.accounts is EVERYONE else frozenset(scope.accounts) & self.everyone
-        if scope.issue_key is not None and scope.project_key in self.denied and self._monotone(scope.project_key):
-            universe = universe - self.denied[scope.project_key]  # an issue never allows more than its project
-        if scope.widened is not None and universe:
-            universe = universe - self._still_allowed(scope, universe)
         perms = sorted(scope.permissions)
-        if scope.issue_key is not None:  # where the issue cannot differ from its project, its moves echo the project's
-            perms = [p for p in perms if any(shape.may_differ(scope.project_key or "", scope.issue_key, p)
-                                             for shape in self.shapes)]
-        if universe and len(universe) > self.class_threshold and scope.project_key is not None:
-            moves, open_ = self._by_classes(scope, perms, universe)
-        elif universe:
-            old, new = self._verdicts(self.a, scope, perms, universe), self._verdicts(self.b, scope, perms, universe)
-            moves = [m for p in perms for m in _moves(scope, p, old[p], new[p], universe)]
-            open_ = frozenset().union(*(s.true | s.unknown for sets in (old, new) for s in sets.values()))
-        else:
-            moves, open_ = [], frozenset()
+        project_key = scope.project_key
+        if scope.issue_key is not None and project_key is not None:
+            # where the issue cannot differ from its project, its moves only echo the project's
+            perms = [p for p in perms if any(shape.may_differ(project_key, scope.issue_key, p) for shape in self.shapes)]
+            if project_key in self.denied and self._monotone(project_key):  # an issue never allows more
+                denied, open_perms = self.denied[project_key]
+                universe = universe - denied
+                perms = [p for p in perms if p in open_perms]
         self.compared += 2 * len(perms)
-        if scope.issue_key is None and scope.project_key is not None:
-            self.denied[scope.project_key] = universe - open_
+        if not universe or not perms:
+            moves, opened = [], {}
+        elif len(universe) > self.class_threshold and project_key is not None:
+            kept = self._still_allowed(scope, universe) if scope.widened is not None else frozenset()
+            moves, opened = self._by_classes(scope, perms, universe - kept)
+            if kept:  # unchanged here, but not denied: their issues are still to be looked at
+                opened = {p: opened.get(p, frozenset()) | kept for p in perms}
+        else:
+            moves, opened = self._direct(scope, perms, universe)
+        if scope.issue_key is None and project_key is not None:
+            reached = frozenset().union(*opened.values())
+            self.denied[project_key] = (universe - reached, frozenset(p for p, a in opened.items() if a))
         return moves
+
+    def _direct(self, scope: Scope, perms: list[str], universe: frozenset[str],
+                ) -> tuple[list[Move], dict[str, frozenset[str]]]:
+        """Both sides' verdicts over the accounts; with one changed grant, first the side that lacks it, to skip
+        on the other side every account that has its permission anyway."""
+        first_ix, second_ix, flip = self.a, self.b, False
+        asked = perms
+        if scope.widened is not None:
+            permission, state = scope.widened
+            first_ix, second_ix, flip = (self.a, self.b, False) if state == "before" else (self.b, self.a, True)
+            asked = sorted({*perms, permission})
+        first = self._verdicts(first_ix, scope, asked, universe)
+        rest = universe - first[scope.widened[0]].true if scope.widened is not None else universe
+        second = self._verdicts(second_ix, scope, perms, rest) if rest else {p: _NOBODY for p in perms}
+        moves: list[Move] = []
+        opened: dict[str, frozenset[str]] = {}
+        for p in perms:
+            a, b = first[p], second[p]
+            opened[p] = a.true | a.unknown | b.true | b.unknown
+            if rest is not universe:
+                a = TriSet(a.true & rest, a.unknown & rest)
+            old, new = (b, a) if flip else (a, b)
+            moves += _moves(scope, p, old, new, rest)
+        return moves, opened
 
     # -- pruning ----------------------------------------------------------------------------
     def _still_allowed(self, scope: Scope, universe: frozenset[str]) -> frozenset[str]:
@@ -186,7 +214,7 @@ class _Comparer:
             return {p: _one_by_one(ix, scope, p, universe) for p in perms}
 
     def _by_classes(self, scope: Scope, perms: list[str], universe: frozenset[str],
-                    ) -> tuple[list[Move], frozenset[str]]:
+                    ) -> tuple[list[Move], dict[str, frozenset[str]]]:
         """Evaluate one account per class of accounts that agree on everything the place's answers depend on."""
         classes = [c & universe for c in self._classes(scope.project_key or "", universe)]
         classes = [c for c in classes if c]
@@ -194,19 +222,17 @@ class _Comparer:
         rep_set = frozenset(reps.values())
         old, new = self._verdicts(self.a, scope, perms, rep_set), self._verdicts(self.b, scope, perms, rep_set)
         grouped: dict[tuple[str, Verdict, Verdict], list[frozenset[str]]] = defaultdict(list)
-        open_: list[frozenset[str]] = []
+        opened: dict[str, list[frozenset[str]]] = defaultdict(list)
         for members, rep in reps.items():
-            opened = False
             for perm in perms:
                 was, now = old[perm].verdict(rep), new[perm].verdict(rep)
-                opened = opened or was is not D or now is not D
+                if was is not D or now is not D:
+                    opened[perm].append(members)
                 if was is not now:
                     grouped[(perm, was, now)].append(members)
-            if opened:
-                open_.append(members)
         moves = [Move(scope.project_key, scope.issue_key, perm, was, now, frozenset().union(*parts))
                  for (perm, was, now), parts in grouped.items()]
-        return moves, frozenset().union(*open_)
+        return moves, {perm: frozenset().union(*parts) for perm, parts in opened.items()}
 
     def _classes(self, project_key: str, universe: frozenset[str]) -> list[frozenset[str]]:
         """Accounts that every check in the project (and on its issues) sees alike, in both snapshots."""
