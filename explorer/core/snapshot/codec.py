@@ -567,8 +567,28 @@ def _snapshot_in(d: Doc) -> Snapshot:
             {k: frozenset(v) for k, v in _mapping(d, "accountGlobalPermissions", _str_list).items()}
         ),
         issues=_items(d, "issues", _issue_in),
-        facts=_items(d, "completeness", _fact_in),
+        facts=_absent_lists(d, _items(d, "completeness", _fact_in)),
     )
+
+
+# A list that is absent is not an empty list: it was not fetched, unless a completeness record says what went
+# wrong (a record saying "complete" for a list that is not there cannot be right).  Lists of objects that each have
+# their own facts (schemes, workflows, issues) need no record: each absent object is "not fetched" by itself.
+_LIST_FACTS = {"accounts": FactKind.ACCOUNTS, "groups": FactKind.GROUPS, "applicationRoles": FactKind.APPLICATION_ROLES,
+               "projects": FactKind.PROJECTS, "globalGrants": FactKind.GLOBAL_PERMISSIONS,
+               "accountGlobalPermissions": FactKind.GLOBAL_PERMISSIONS}
+
+
+def _absent_lists(d: Doc, facts: tuple[Fact, ...]) -> tuple[Fact, ...]:
+    absent = [(key, kind) for key, kind in _LIST_FACTS.items() if key not in d]
+    if not absent:
+        return facts
+    by_key = {f.key: f for f in facts}
+    for key, kind in absent:
+        recorded = by_key.get((kind, None))
+        if recorded is None or recorded.status is Status.COMPLETE:
+            by_key[(kind, None)] = Fact(kind, None, Status.NOT_FETCHED, "", f"the snapshot has no '{key}' list")
+    return tuple(by_key.values())
 
 
 def snapshot_from_dict(data: object, *, source: str = "the snapshot") -> Snapshot:
