@@ -64,6 +64,7 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
+from explorer.core.replay.references import reported_missing
 
 # ---------------------------------------------------------------------------- constants
 
@@ -423,7 +424,7 @@ def site(
     for fact in gaps:
         facts[fact.key] = fact
 
-    return Snapshot(
+    built = Snapshot(
         site=Site("https://test.atlassian.net", deployment, "", "Test site"),
         provenance=Provenance("2025-01-01T00:00:00Z", "tests", "test", "built by tests/site_builder.py"),
         accounts=tuple(all_accounts.values()),
@@ -440,3 +441,5 @@ def site(
         issues=tuple(issues),
         facts=tuple(facts.values()),
     )
+    # As the sync does: groups and products the configuration names but the complete lists lack were reported missing.
+    return replace(built, facts=built.facts + tuple(reported_missing(built)))

@@ -51,6 +51,7 @@ from explorer.core.model import (
     frozen_map,
 )
 from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
+from explorer.core.replay.references import reported_missing
 
 PERMISSION_KEYS: tuple[str, ...] = tuple(p.key for p in PROJECT_PERMISSIONS)
 GLOBAL_KEYS: tuple[str, ...] = tuple(g.key for g in GLOBAL_PERMISSIONS)
@@ -403,10 +404,12 @@ def snapshots(draw, *, max_accounts: int = 6, max_projects: int = 3) -> Snapshot
         draw(st.sampled_from(("", "0.1.0"))),
         draw(short_text),
     )
-    return Snapshot(
+    built = Snapshot(
         site=site, provenance=provenance, accounts=accts, groups=tuple(parts.groups),
         application_roles=parts.app_roles, projects=tuple(parts.projects),
         permission_schemes=tuple(parts.perm_schemes), roles=roles, issue_security_schemes=tuple(parts.sec_schemes),
         workflows=tuple(parts.workflows), workflow_schemes=wf_schemes, global_grants=parts.global_grants,
         account_global_permissions=frozen_map(parts.account_globals), issues=tuple(parts.issues), facts=facts,
     )
+    # As the sync does: groups and products the configuration names but the complete lists lack were reported missing.
+    return replace(built, facts=built.facts + tuple(reported_missing(built)))

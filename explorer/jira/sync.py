@@ -57,6 +57,7 @@ from explorer.core.model import (
     WorkflowStatus,
     frozen_map,
 )
+from explorer.core.replay.references import reported_missing
 from explorer.jira import shape
 from explorer.jira.client import API, JiraClient, identify, path_segment
 from explorer.jira.errors import (
@@ -784,8 +785,7 @@ class _Sync:
             note.append("projects: " + ", ".join(self.want_projects))
         if self.want_issues:
             note.append("issues: " + ", ".join(self.want_issues))
-        facts = sorted(self.facts.values(), key=lambda f: (_KIND_ORDER[f.kind], f.subject or ""))
-        return Snapshot(
+        snapshot = Snapshot(
             site=self.site,
             provenance=Provenance(taken_at="", taken_by=str(self.me.get("accountId") or ""),
                                   tool_version=__version__, note="; ".join(note)),
@@ -800,8 +800,11 @@ class _Sync:
             workflow_schemes=tuple(self.workflow_schemes[k] for k in sorted(self.workflow_schemes, key=_id_order)),
             account_global_permissions=frozen_map(dict(sorted(self.global_perms.items()))),
             issues=tuple(self.issues[k] for k in sorted(self.issues, key=_issue_order)),
-            facts=tuple(facts),
         )
+        # Groups and products the configuration names that Jira's complete lists lack: reported missing, so that
+        # answers say "does not exist" (an absent object without such a record is "not fetched").
+        found = [*self.facts.values(), *reported_missing(snapshot, f"GET {API}/group/bulk", f"GET {API}/applicationrole")]
+        return replace(snapshot, facts=tuple(sorted(found, key=lambda f: (_KIND_ORDER[f.kind], f.subject or ""))))
 
 
 async def _raise(error: BaseException) -> Any:

@@ -163,8 +163,16 @@ class SiteIndex:
         return fact is not None and fact.status is Status.COMPLETE
 
     def absent(self, kind: FactKind, subject: str | None, endpoint: str = "") -> Fact:
-        """The fact to blame for an object the snapshot does not hold."""
-        return self.t.facts.get((kind, subject)) or Fact(kind, subject, Status.NOT_FETCHED, endpoint)
+        """The fact to blame for an object the snapshot does not hold (a record saying "complete" is wrong then)."""
+        fact = self.t.facts.get((kind, subject))
+        if fact is not None and fact.status is not Status.COMPLETE:
+            return fact
+        return Fact(kind, subject, Status.NOT_FETCHED, endpoint or (fact.endpoint if fact else ""))
+
+    def reported_missing(self, kind: FactKind, subject: str) -> bool:
+        """Did Jira report this object missing (a ``not_found`` record for an object the snapshot lacks)?"""
+        fact = self.t.facts.get((kind, subject))
+        return fact is not None and fact.status is Status.NOT_FOUND
 
     # ---- accounts ------------------------------------------------------------------
     def account(self, account_id: str) -> Account | None:
@@ -196,10 +204,11 @@ class SiteIndex:
         if (account_id, group) in self.patch.groups:
             return True, None
         members = self.t.groups.get(group)
-        if members is None:
-            if self.recorded_complete(FactKind.GROUPS):
+        if members is None:  # named but absent: not fetched, unless Jira reported it missing
+            if self.reported_missing(FactKind.GROUP_MEMBERS, group):
                 return False, None
-            return None, self.absent(FactKind.GROUP_MEMBERS, group, "GET /rest/api/3/group/member")
+            return None, self.gap(FactKind.GROUPS) or self.absent(FactKind.GROUP_MEMBERS, group,
+                                                                  "GET /rest/api/3/group/member")
         if account_id in members:
             return True, None
         gap = self.gap(FactKind.GROUP_MEMBERS, group)
@@ -233,8 +242,10 @@ class SiteIndex:
                     return True, group, None
                 if member is None:
                     unknown = unknown or missing
-        if product is not None and product not in self.t.app_roles and gap is None:
-            return False, "", None
+        if product is not None and product not in self.t.app_roles:  # named but absent: see in_group
+            if self.reported_missing(FactKind.APPLICATION_ROLES, product):
+                return False, "", None
+            return None, "", gap or self.absent(FactKind.APPLICATION_ROLES, product, "GET /rest/api/3/applicationrole")
         if unknown is not None or gap is not None:
             return None, "", unknown or gap
         return False, "", None
@@ -319,14 +330,16 @@ class SiteIndex:
         return issue
 
     def security_level(self, project: Project, issue: Issue) -> tuple[str | None, str, Fact | None]:
-        """The issue's effective level id (a sub-task takes its parent's: decision 9)."""
+        """The issue's effective level id (a sub-task takes its parent's: decision 9), or the missing fact."""
         for issue_key, level in self.patch.security_levels:
             if issue_key == issue.key:
                 return level, "set by the proposed change", None
         if issue.issue_type.subtask and issue.parent_key:
             parent = self.t.issues.get(issue.parent_key)
-            if parent is not None:
-                return parent.security_level_id, f"inherited from its parent {parent.key} (decision 9)", None
+            if parent is None:  # the level is the parent's, which the snapshot lacks
+                return None, f"inherited from its parent {issue.parent_key} (decision 9)", self.absent(
+                    FactKind.ISSUE, issue.parent_key, f"GET /rest/api/3/issue/{issue.parent_key}")
+            return parent.security_level_id, f"inherited from its parent {parent.key} (decision 9)", None
         return issue.security_level_id, "", None
 
     def security_scheme(self, project: Project) -> tuple[IssueSecurityScheme | None, Fact | None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from explorer.core.model import ANONYMOUS_ID, AccountType, FactKind, Project
 from explorer.core.replay.index import SiteIndex
-from explorer.core.replay.triset import EMPTY, TriSet, Unsupported, or_sets
+from explorer.core.replay.triset import EMPTY, NOBODY, TriSet, Unsupported, or_sets
 
 
 class SiteSets:
@@ -41,7 +41,7 @@ class SiteSets:
             ix = self.ix
             members = ix.t.groups.get(name)
             if members is None:
-                cached = TriSet(EMPTY, EMPTY if ix.recorded_complete(FactKind.GROUPS) else self.accounts)
+                cached = TriSet(EMPTY, EMPTY if ix.reported_missing(FactKind.GROUP_MEMBERS, name) else self.accounts)
             elif ix.gap(FactKind.GROUP_MEMBERS, name) is not None:
                 cached = TriSet(members, self.accounts - members)
             else:
@@ -74,6 +74,9 @@ class SiteSets:
             ix = self.ix
             if not ix.t.app_roles:
                 cached = TriSet(EMPTY, self.accounts)
+            elif product is not None and product not in ix.t.app_roles:  # named but absent: not fetched, unless
+                missing = ix.reported_missing(FactKind.APPLICATION_ROLES, product)  # Jira reported it missing
+                cached = NOBODY if missing else TriSet(EMPTY, self.accounts)
             else:
                 keys = [product] if product is not None else sorted(ix.t.app_roles)
                 combined = or_sets([self.group(g) for key in keys for g in ix.t.app_roles.get(key, ())])

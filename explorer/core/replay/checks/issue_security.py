@@ -18,8 +18,12 @@ class IssueSecurity(JiraCheck):
 
     def explain(self, q: Question) -> Outcome:
         issue = q.issue
-        level_id, how, _ = q.ix.security_level(q.project, issue)
+        level_id, how, unknown = q.ix.security_level(q.project, issue)
         suffix = f" ({how})" if how else ""
+        if unknown is not None:
+            return step(Check(Kind.ISSUE_SECURITY, None,
+                              f"{issue.key} is a sub-task: its security level is its parent's (decision 9), and the "
+                              f"parent {issue.parent_key} is not in the snapshot", missing=(unknown,), decision=9))
         if level_id is None:
             return step(Check(Kind.ISSUE_SECURITY, True,
                               f"{issue.key} has no security level{suffix}, so only project permissions apply"))
@@ -43,7 +47,9 @@ class IssueSecurity(JiraCheck):
 
     def accounts(self, q: SetQuestion) -> TriSet:
         scope = q.scope
-        level_id, _, _ = scope.ix.security_level(q.project, q.issue)
+        level_id, _, unknown = scope.ix.security_level(q.project, q.issue)
+        if unknown is not None:
+            return scope.unknown_for_all
         if level_id is None:
             return scope.all
         level, _ = scope.ix.level(q.project, level_id)
