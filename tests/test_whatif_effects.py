@@ -17,6 +17,7 @@ from explorer.core.model import GlobalGrant, Grant, Holder, Snapshot
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.site_sets import site_sets
 from explorer.core.review.diff import diff_snapshots
 from explorer.core.whatif.changes import Kind
 from explorer.core.whatif.engine import what_if
@@ -111,16 +112,33 @@ def _check(snap: Snapshot, items: list[tuple[Kind, str]]) -> None:
         assert parse_change(snap, change.kind, change.text) == change, change.text
     result = what_if(snap, changes)
     after = result.applied.after
-    expected = diff_snapshots(snap, after).effects
+    fresh = replace(after)  # the same site as a new object: indexed from scratch, not derived from snap's index
+    expected = diff_snapshots(snap, fresh).effects
     found = result.effects.effects()
     assert _rows(found) == _rows(expected)
     assert result.changed_in_effect == bool(expected)
     for e in found:  # explain, on each side, says what the effect says
         assert evaluate(snap, e.account_id, e.permission, e.project_key, e.issue_key).verdict is e.before
-        assert evaluate(after, e.account_id, e.permission, e.project_key, e.issue_key).verdict is e.after
+        assert evaluate(fresh, e.account_id, e.permission, e.project_key, e.issue_key).verdict is e.after
     if not result.applied.changed:
         assert after is snap and not found
     _same_tables(index_for(after).t, SiteIndex(after).t)
+    _same_sets(index_for(after), index_for(fresh))
+
+
+def _same_sets(derived, fresh) -> None:
+    """The shared account sets a derived index reuses equal those computed from scratch."""
+    a, b = site_sets(derived), site_sets(fresh)
+    for name in ("accounts", "active", "everyone", "customers", "logged_in", "order"):
+        assert getattr(a, name) == getattr(b, name), name
+    for key in a.groups:
+        assert a.groups[key] == b.group(key), key
+    for project_key, role_id in a.roles:
+        assert a.roles[(project_key, role_id)] == b.role(fresh.project(project_key), role_id)
+    for product in a.products:
+        assert a.products[product] == b.product(product), product
+    for permission in a.globals:
+        assert a.globals[permission] == b.global_permission(permission), permission
 
 
 def _same_tables(derived, fresh) -> None:

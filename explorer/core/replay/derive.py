@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from explorer.core.model import Grant, Snapshot
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.site_sets import SiteSets
 
 T = TypeVar("T")
 
@@ -42,11 +43,16 @@ def _changed(old: Sequence[T], new: Sequence[T], key: Callable[[T], str]) -> lis
 
 
 def derive(base: SiteIndex, snapshot: Snapshot) -> SiteIndex:
-    """An index of ``snapshot``, a changed copy of ``base.snapshot``, reusing the unchanged tables."""
+    """An index of ``snapshot``, a changed copy of ``base.snapshot``, reusing the unchanged tables and the
+    shared account sets that do not depend on what changed."""
     try:
-        return SiteIndex(snapshot, _derive_tables(base, snapshot))
+        tables, groups, projects = _derive_tables(base, snapshot)
     except _Reshaped:
         return SiteIndex(snapshot)
+    index = SiteIndex(snapshot, tables)
+    if isinstance(base.t.bulk_sets, SiteSets):
+        tables.bulk_sets = base.t.bulk_sets.derived(index, groups, projects)
+    return index
 
 
 def _derive_tables(base: SiteIndex, new: Snapshot):
@@ -59,11 +65,13 @@ def _derive_tables(base: SiteIndex, new: Snapshot):
         if t.accounts is base.t.accounts:
             t.accounts = dict(t.accounts)
         t.accounts[account.account_id] = account
-    _groups(t, base, _changed(old.groups, new.groups, lambda g: g.name))
+    group_pairs = _changed(old.groups, new.groups, lambda g: g.name)
+    _groups(t, base, group_pairs)
     if new.application_roles is not old.application_roles:
         t.app_roles = {r.key: r.groups for r in new.application_roles}
         t.app_role_names = {r.key: r.name for r in new.application_roles}
-    _projects(t, base, new, _changed(old.projects, new.projects, lambda p: p.key))
+    project_pairs = _changed(old.projects, new.projects, lambda p: p.key)
+    _projects(t, base, new, project_pairs)
     for _, scheme in _changed(old.permission_schemes, new.permission_schemes, lambda s: s.id):
         if t.schemes is base.t.schemes:
             t.schemes, t.grants = dict(t.schemes), dict(t.grants)
@@ -78,7 +86,7 @@ def _derive_tables(base: SiteIndex, new: Snapshot):
             and old.account_global_permissions is new.account_global_permissions and old.facts is new.facts)
     if not same:
         raise _Reshaped  # what-if copies never change these; anything else is indexed from scratch
-    return t
+    return t, frozenset(g.name for _, g in group_pairs), frozenset(p.key for _, p in project_pairs)
 
 
 def _groups(t, base: SiteIndex, pairs: list) -> None:

@@ -34,6 +34,30 @@ class SiteSets:
         self.products: dict[str | None, TriSet] = {}
         self.globals: dict[str, TriSet] = {}
 
+    def derived(self, ix: SiteIndex, groups: frozenset[str], projects: frozenset[str]) -> SiteSets:
+        """The sets of ``ix``, a changed copy of this index's snapshot in which only these groups' members,
+        these projects and the accounts table may differ (:mod:`explorer.core.replay.derive`): the sets that
+        do not depend on them are reused, the others are computed again on first use."""
+        new = SiteSets.__new__(SiteSets)
+        new.ix = ix
+        if ix.t.accounts is self.ix.t.accounts:
+            for name in ("accounts", "active", "active_or_anonymous", "everyone", "order", "customers", "logged_in"):
+                setattr(new, name, getattr(self, name))
+            accounts_same = True
+        else:
+            new.__init__(ix)  # type: ignore[misc]
+            accounts_same = False
+        t = ix.t
+        new.groups = {k: v for k, v in self.groups.items() if k not in groups} if accounts_same else {}
+        new.roles = {k: v for k, v in self.roles.items()
+                     if accounts_same and k[0] not in projects and not groups.intersection(t.role_groups.get(k, ()))}
+        product_groups = {g for names in t.app_roles.values() for g in names}
+        same_products = accounts_same and t.app_roles is self.ix.t.app_roles and not groups & product_groups
+        new.products = dict(self.products) if same_products else {}
+        global_groups = {g for names in t.global_groups.values() for g in names if g is not None}
+        new.globals = dict(self.globals) if accounts_same and not groups & global_groups else {}
+        return new
+
     def group(self, name: str) -> TriSet:
         """The members of a group (unknown for every account where the list is cut short or missing)."""
         cached = self.groups.get(name)
