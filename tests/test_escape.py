@@ -9,7 +9,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer.core.render.escape import csv_cell, is_safe, json_visible, md, text_lines, visible
+from explorer.core.escape import csv_cell, is_safe, json_visible, md, text_lines, visible
 
 HOSTILE = "Eve\x1b[31m RED\x1b]52;c;ZXZpbA==\x07\r✓ ALLOWED\u202eevil\u2066\x9b2J\x7f\u200bX\U000e0041\nsecond"
 

@@ -250,3 +250,27 @@ def test_the_listing_names_every_decision_and_section(doc):
     for number, title in SECTIONS.items():
         assert f"{number}  " in text and title in text
     assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_every_citation_in_audits_resolves():
+    from explorer.core.readiness.audit import Auditor
+    from explorer.core.render.audit import audit_json, audit_markdown, audit_text
+    from explorer.store.profiles import all_profiles
+
+    snap = load_demo()
+    profiles = {p.id: p for p in all_profiles()[0]}
+    accounts = {a.display_name: a for a in snap.accounts}
+    pairs = [("Support Fusion Integration", "support-fusion"), ("Helpdesk+ Bot", "helpdesk-plus"),
+             ("Backbone Sync", "backbone"), ("Workato Connector", "workato"), ("Factory Droid", "factory"),
+             ("Frank Finance", "backbone"), ("Alice Admin", "factory")]
+    seen: set[str] = set()
+    for name, profile_id in pairs:
+        for with_fixes in (False, True) if name == "Backbone Sync" else (False,):  # fixes take seconds
+            report = Auditor(snap, accounts[name], with_fixes=with_fixes).audit(profiles[profile_id])
+            for output in (audit_text(report), audit_markdown(report)):
+                _assert_cites_resolve(output)
+                seen.update(m.group(0) for m in CITATION.finditer(output))
+            data = audit_json(report)
+            assert {r["cite"] for r in data["rulesCited"]} >= {
+                r.label for r in cited(json.dumps({k: v for k, v in data.items() if k != "rulesCited"}))}
+    assert seen, "no audit of the demo cites a rule: the test lost its teeth"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.core.errors import UserError
+from explorer.core.escape import visible
 
 if TYPE_CHECKING:
     from explorer.store.config import Config, SiteConfig
@@ -102,7 +103,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     default = " (default site)" if config.default_site == site else ""
     where = f"token stored in the OS keyring ({stored_in})" if stored_in else \
         f"token not stored: set {ENV_TOKEN} when you use this site"
-    print(f"signed in to {site}{default} as {me.display_name} <{me.email or email}>; {where}")
+    name = visible(f"{me.display_name} <{me.email or email}>", one_line=True)  # server text: one visible line
+    print(f"signed in to {site}{default} as {name}; {where}")
     return EXIT_OK
 
 
@@ -312,7 +314,8 @@ def _doctor_site(site: SiteConfig, env_token: str, keyring_usable: bool, offline
     except SiteCheckFailed as error:
         say(f"    verdict: FAILED - {error}")
         return False
-    say(f"    verdict: OK - signed in as {me.display_name} ({me.account_id}) in {me.elapsed_ms} ms")
+    say(f"    verdict: OK - signed in as {visible(f'{me.display_name} ({me.account_id})', one_line=True)} in "
+        f"{me.elapsed_ms} ms")
     return True
 
 

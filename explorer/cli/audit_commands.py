@@ -8,9 +8,9 @@ exits with the code of the best-fitting profile's audit.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
+from explorer.cli.options import ListOption, add_snapshot_source
+from explorer.cli.output import json_out, out, warn
 from explorer.core.errors import UserError
 
 
@@ -19,21 +19,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "audit", help="is an integration's service account ready in every project, and what is missing?",
         description="Check an account against an integration profile (what the vendor's setup guide asks for), "
                     "project by project: each requirement met, missing (with the failing check and the smallest "
-                    "fix) or undeterminable, and what the account holds beyond the profile (least privilege). "
-                    "Exit 0 ready everywhere asked, 1 not ready, 3 cannot determine, 2 bad input.")
-    source = p.add_mutually_exclusive_group()
-    source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
-    source.add_argument("--demo", action="store_true", help="use the bundled demo site")
-    source.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
+                    "fix) or undeterminable, and what the account holds beyond the profile (least privilege).")
+    add_snapshot_source(p)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--profile", metavar="NAME", help="profile id or name (jira-perms profiles lists them)")
     which.add_argument("--all-profiles", action="store_true",
                        help="audit every profile and rank them by how well the account fits")
     p.add_argument("--account", "-a", required=True, help="accountId, email or display name")
-    p.add_argument("--project", action="append", metavar="KEY",
+    p.add_argument("--project", action=ListOption, metavar="KEY",
                    help="audit only this project (repeatable; commas allowed); default: every unarchived project")
-    p.add_argument("--feature", action="append", metavar="F",
-                   help="audit only this feature of the profile (repeatable; 'all' includes the optional ones)")
+    p.add_argument("--feature", action=ListOption, metavar="F",
+                   help="audit only this feature of the profile (repeatable; commas allowed; 'all' includes the "
+                        "optional ones)")
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(handler=cmd_audit)
 
@@ -47,32 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_profiles)
 
 
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _json(data: object) -> None:
-    _out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _split(values: list[str] | None) -> list[str]:
-    found: list[str] = []
-    for value in values or []:
-        for part in value.split(","):
-            part = part.strip()
-            if part and part not in found:
-                found.append(part)
-    return found
-
-
-def _load_profiles(warn: bool = True):
+def load_profiles(warn_broken: bool = True):
+    """The shipped and the user's profiles; each unusable file is one warning line on stderr."""
     from explorer.store.profiles import all_profiles
 
     profiles, broken = all_profiles()
-    if warn:
+    if warn_broken:
         for bad in broken:
-            print(f"jira-perms: warning: skipped profile {bad.error}", file=sys.stderr)
+            warn(f"skipped profile {bad.error}")
     return profiles, broken
 
 
@@ -84,13 +63,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from explorer.core.render.audit import audit_json, audit_markdown, audit_text, fits_json, fits_text
     from explorer.core.replay.resolve import resolve_account
 
-    projects = _split(args.project)
-    features = _split(args.feature)
+    projects = args.project or []
+    features = args.feature or []
     if args.all_profiles and features:
         raise UserError("jira-perms audit: --feature needs --profile (each profile has its own features)")
-    if args.project is not None and not projects:
-        raise UserError("jira-perms audit: --project needs a project key")
-    profiles, _ = _load_profiles()
+    profiles, _ = load_profiles()
     profile = None if args.all_profiles else find_profile(profiles, args.profile)
     snapshot = load_source(args)
     account = resolve_account(snapshot, args.account)
@@ -100,18 +77,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.all_profiles:
         result = rank_profiles(snapshot, profiles, account, projects=projects or None)
         if args.format == "json":
-            _json(fits_json(result))
+            json_out(fits_json(result))
         else:
-            _out(fits_text(result, markdown=args.format == "markdown"))
+            out(fits_text(result, markdown=args.format == "markdown"))
         return result.best.report.readiness.exit_code if result.best else 0
     assert profile is not None
     report = Auditor(snapshot, account).audit(profile, projects=projects or None, features=features or None)
     if args.format == "json":
-        _json(audit_json(report))
+        json_out(audit_json(report))
     elif args.format == "markdown":
-        _out(audit_markdown(report))
+        out(audit_markdown(report))
     else:
-        _out(audit_text(report))
+        out(audit_text(report))
     return report.readiness.exit_code
 
 
@@ -126,21 +103,21 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         profile = read_profile_file(args.check)
         count = sum(len(f.requirements) for f in profile.features)
         if args.format == "json":
-            _json({"ok": True, "file": args.check, "profile": profile_summary_json(profile)})
+            json_out({"ok": True, "file": args.check, "profile": profile_summary_json(profile)})
         else:
-            _out(f"{args.check}: OK: profile {profile.id} ({profile.name}), {len(profile.features)} features, "
+            out(f"{args.check}: OK: profile {profile.id} ({profile.name}), {len(profile.features)} features, "
                  f"{count} requirements. Copy it to {user_profiles_dir()} to use it.\n")
         return 0
-    profiles, broken = _load_profiles(warn=False)
+    profiles, broken = load_profiles(warn_broken=False)
     if args.name:
         profile = find_profile(profiles, args.name)
         if args.format == "json":
-            _json(profile_summary_json(profile))
+            json_out(profile_summary_json(profile))
         else:
-            _out(profile_detail_text(profile))
+            out(profile_detail_text(profile))
         return 0
     if args.format == "json":
-        _json({"profiles": [profile_summary_json(p) for p in profiles],
+        json_out({"profiles": [profile_summary_json(p) for p in profiles],
                "userFolder": str(user_profiles_dir()),
                "broken": [{"file": str(b.path), "error": b.error} for b in broken]})
         return 0
@@ -157,5 +134,5 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     lines.append(f"Your own profiles: {user_profiles_dir()}/*.toml (check one with jira-perms profiles --check FILE).")
     for bad in broken:
         lines.append(f"  ! unusable: {bad.error}")
-    _out("\n".join(lines) + "\n")
+    out("\n".join(lines) + "\n")
     return 0

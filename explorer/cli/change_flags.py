@@ -97,7 +97,7 @@ def proposed_preamble(outcomes: list[Any], fmt: str) -> str:
     """The lines explain prints before an answer given under proposed changes."""
     if not outcomes:
         return ""
-    from explorer.core.render.escape import md, text_lines
+    from explorer.core.escape import md, text_lines
 
     if fmt == "markdown":
         lines = ["> **What if** (proposed, not made in Jira):"]

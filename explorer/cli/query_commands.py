@@ -7,11 +7,11 @@ core modules it uses, so ``--help`` and other commands do not pay for them (see 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import TYPE_CHECKING
 
 from explorer.cli import change_flags
+from explorer.cli.options import ListOption, add_snapshot_source
+from explorer.cli.output import json_out, out
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -29,8 +29,9 @@ def exit_code(verdict: Verdict) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("explain", help="why an account can or cannot do something, with the proof and fixes",
                        description="Replay Jira's permission check for one account, one permission and one project "
-                                   "or issue. Exit 0 allowed, 1 denied, 3 cannot determine, 2 bad input.")
-    _source(p)
+                                   "or issue (or a global permission on the site), with the proof, the smallest "
+                                   "fixes and the rules it relied on (jira-perms rules prints them).")
+    add_snapshot_source(p)
     p.add_argument("--account", "-a", required=True,
                    help="accountId, email or display name; 'anonymous' for a logged-out visitor")
     p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
@@ -42,38 +43,37 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("who-can", help="every account that has a permission in a project or on an issue",
                        description="List every account (and the anonymous visitor) that has the permission, "
-                                   "each with how it gets it.")
-    _source(p)
+                                   "each with how it gets it, then every account whose answer cannot be determined "
+                                   "and the fact the snapshot lacks for it.")
+    add_snapshot_source(p)
     p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
     _scope(p, required=False)
     p.add_argument("--include-inactive", action="store_true", help="also evaluate deactivated accounts")
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(handler=cmd_who_can)
 
-    p = sub.add_parser("matrix", help="an account's permissions in every project, or every account's in a project")
-    _source(p)
+    p = sub.add_parser("matrix", help="an account's permissions in every project, or every account's in a project",
+                       description="A table of verdicts: ✓ allowed, · denied, ? cannot determine (the legend names "
+                                   "the facts the snapshot lacks; --why gives the reason for every ? cell). CSV "
+                                   "cells are escaped so that a spreadsheet shows them as text.")
+    add_snapshot_source(p)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--account", "-a", help="accountId, email or display name")
     which.add_argument("--project", help="project key")
-    p.add_argument("--permission", "-p", action="append", help="limit to these permissions (repeatable)")
+    p.add_argument("--permission", "-p", action=ListOption, metavar="P",
+                   help="limit to these permissions (repeatable; commas allowed)")
+    p.add_argument("--why", action="store_true", help="say why each ? cell cannot be determined (text and json)")
     p.add_argument("--format", "-f", choices=("text", "json", "csv"), default="text")
     p.set_defaults(handler=cmd_matrix)
 
     p = sub.add_parser("show", help="summarise a snapshot: site, date, counts and gaps")
-    _source(p)
+    add_snapshot_source(p)
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("permissions", help="list the project and global permissions jira-perms knows")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_permissions)
-
-
-def _source(p: argparse.ArgumentParser) -> None:
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
-    group.add_argument("--demo", action="store_true", help="use the bundled demo site")
-    group.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
 
 
 def _scope(p: argparse.ArgumentParser, required: bool = True) -> None:
@@ -95,13 +95,18 @@ def load_source(args: argparse.Namespace) -> Snapshot:
     raise UserError(f"jira-perms {args.command}: give --snapshot FILE or --demo (--demo-dc for the Data Center demo)")
 
 
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+def check_scope(args: argparse.Namespace, permission: str) -> None:
+    """A project permission needs --project or --issue; a global one takes neither (refused, never ignored)."""
+    from explorer.core.replay import catalogue
 
-
-def _json(data: object) -> None:
-    _out(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    name = catalogue.display_name(permission)
+    given = "--project" if getattr(args, "project", None) else "--issue" if getattr(args, "issue", None) else None
+    if catalogue.is_global_permission(permission) and not catalogue.is_project_permission(permission):
+        if given:
+            raise UserError(f"{name} is a global permission: it holds on the whole site, so {given} does not apply; "
+                            f"drop {given}")
+    elif given is None:
+        raise UserError(f"{name} is a project permission: give --project KEY or --issue KEY")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -113,18 +118,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
     snapshot, proposed = change_flags.under_changes(load_source(args), args)
     permission = catalogue.resolve_permission(args.permission)
     account = resolve_account(snapshot, args.account)
-    if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
-        raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
-                        "give --project KEY or --issue KEY")
+    check_scope(args, permission)
     result = explain(snapshot, account, permission, args.project, args.issue, with_fixes=not args.no_fixes)
     preamble = change_flags.proposed_preamble(proposed, args.format)
     if args.format == "json":
         data = explanation_json(result, snapshot)
-        _json({**data, "whatIf": change_flags.outcomes_json(proposed)} if proposed else data)
+        json_out({**data, "whatIf": change_flags.outcomes_json(proposed)} if proposed else data)
     elif args.format == "markdown":
-        _out(preamble + explanation_markdown(result, snapshot))
+        out(preamble + explanation_markdown(result, snapshot))
     else:
-        _out(preamble + explanation_text(result, snapshot))
+        out(preamble + explanation_text(result, snapshot))
     return exit_code(result.verdict)
 
 
@@ -135,38 +138,40 @@ def cmd_who_can(args: argparse.Namespace) -> int:
 
     snapshot = load_source(args)
     permission = catalogue.resolve_permission(args.permission)
-    if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
-        raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
-                        "give --project KEY or --issue KEY")
+    check_scope(args, permission)
     result = who_can(snapshot, permission, args.project, args.issue, include_inactive=args.include_inactive)
     if args.format == "json":
-        _json(who_can_json(result))
+        json_out(who_can_json(result))
     else:
-        _out(who_can_text(result, markdown=args.format == "markdown"))
-    return 0
+        out(who_can_text(result, markdown=args.format == "markdown"))
+    return 3 if result.undetermined else 0
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from explorer.core.render.tables import matrix_csv, matrix_json, matrix_text
+    from explorer.core.render.tables import UNDETERMINED_DETAIL, matrix_csv, matrix_json, matrix_text, unknown_cells
     from explorer.core.replay import catalogue
     from explorer.core.replay.queries import account_matrix, project_matrix
     from explorer.core.replay.resolve import resolve_account
 
+    if args.why and args.format == "csv":
+        raise UserError("jira-perms matrix: --why works with --format text or json (CSV cells hold verdicts only)")
     snapshot = load_source(args)
     permissions = [catalogue.resolve_permission(p) for p in args.permission] if args.permission else None
-    if permissions and any(catalogue.is_global_permission(p) for p in permissions):
+    if permissions and any(not catalogue.is_project_permission(p) for p in permissions):
         raise UserError("matrix covers project permissions; ask global ones with jira-perms explain")
     if args.account:
-        matrix = account_matrix(snapshot, resolve_account(snapshot, args.account), permissions)
+        account = resolve_account(snapshot, args.account)
+        matrix, subject = account_matrix(snapshot, account, permissions), account
     else:
-        matrix = project_matrix(snapshot, args.project, permissions)
+        matrix, subject = project_matrix(snapshot, args.project, permissions), args.project
+    unknown = unknown_cells(snapshot, matrix, subject, limit=None if args.why else UNDETERMINED_DETAIL)
     if args.format == "json":
-        _json(matrix_json(matrix))
+        json_out(matrix_json(matrix, unknown, why=args.why))
     elif args.format == "csv":
-        _out(matrix_csv(matrix))
+        out(matrix_csv(matrix))
     else:
-        _out(matrix_text(matrix))
-    return 0
+        out(matrix_text(matrix, unknown, why=args.why))
+    return 3 if unknown else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -174,9 +179,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     snapshot = load_source(args)
     if args.format == "json":
-        _json(snapshot_summary(snapshot))
+        json_out(snapshot_summary(snapshot))
     else:
-        _out(snapshot_summary_text(snapshot))
+        out(snapshot_summary_text(snapshot))
     return 0
 
 
@@ -184,7 +189,7 @@ def cmd_permissions(args: argparse.Namespace) -> int:
     from explorer.core.replay import catalogue
 
     if args.format == "json":
-        _json({
+        json_out({
             "project": [{"key": p.key, "name": p.name, "meaning": p.meaning, "category": p.category,
                          "workflowShortName": p.short_name, "browseRequired": p.browse_required,
                          "access": p.access.value, "viewOnly": p.view_only} for p in catalogue.PROJECT_PERMISSIONS],
@@ -204,5 +209,5 @@ def cmd_permissions(args: argparse.Namespace) -> int:
     for g in catalogue.GLOBAL_PERMISSIONS:
         where = "Cloud and DC" if g.cloud and g.data_center else "Cloud only" if g.cloud else "Data Center only"
         lines.append(f"  {g.key:<34} {g.name:<34} {where}")
-    _out("\n".join(lines) + "\n")
+    out("\n".join(lines) + "\n")
     return 0

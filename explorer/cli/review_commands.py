@@ -2,6 +2,7 @@
 
 Exit codes: ``diff`` 0 when nothing changed in effect, 1 when it did; the
 others 0 on success; 2 on bad input (one line on stderr, nothing half-written).
+``redact``, ``diff`` and ``report`` also take ``--demo`` (the bundled demo site).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from explorer.cli.options import add_snapshot_source
+from explorer.cli.output import json_out, out, output_file
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -29,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "pseudonyms and accountIds are hashed, consistently everywhere; the permission structure is "
                     "untouched, so every answer on the copy equals the answer on the original. Pseudonyms come from "
                     "your redaction key (the one the TUI's redaction toggle uses).")
-    p.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot file to redact")
+    p.add_argument("snapshot", nargs="?", metavar="SNAPSHOT", help="the snapshot file to redact")
+    p.add_argument("--demo", action="store_true", help="redact the bundled demo site instead of a file")
     p.add_argument("--output", "-o", required=True, metavar="OUT", help="where to write the redacted copy")
     p.add_argument("--keep-group-names", action="store_true", help="leave group names as they are")
     p.add_argument("--key-file", metavar="FILE",
@@ -50,9 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "diff", help="what changed between two snapshots, and who gained or lost which permissions",
         description="Compare two snapshots of a site: grants, role actors, group members, projects, schemes and the "
                     "effect (which accounts gained or lost which permissions where), widening changes first. "
-                    "Exit 0 when nothing changed in effect, 1 when something did, 2 on bad input.")
-    p.add_argument("old", metavar="OLD", help="the older snapshot file")
-    p.add_argument("new", metavar="NEW", help="the newer snapshot file")
+                    "Give OLD and NEW, or --demo and NEW (the bundled demo site as OLD: save it with "
+                    "jira-perms demo --save FILE, change a copy, compare).")
+    p.add_argument("old", nargs="?", metavar="OLD", help="the older snapshot file")
+    p.add_argument("new", nargs="?", metavar="NEW", help="the newer snapshot file")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo site as OLD (then give only NEW)")
     p.add_argument("--account", "-a", help="only this account (accountId, email or display name)")
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(handler=cmd_diff)
@@ -63,10 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "the account can do everywhere; add --permission P and --project/--issue for the full "
                     "explanation of one question), --project K (every account's permissions there), or --profile P "
                     "--account A (an integration-readiness audit).")
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--snapshot", "-s", metavar="FILE", help="a snapshot file written by jira-perms")
-    source.add_argument("--demo", action="store_true", help="use the bundled demo site")
-    source.add_argument("--demo-dc", action="store_true", help="use the bundled Data Center demo site")
+    add_snapshot_source(p, required=True)
     p.add_argument("--account", "-a", help="accountId, email or display name")
     p.add_argument("--project", help="project key")
     p.add_argument("--issue", help="issue key (with --account and --permission)")
@@ -78,11 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
 
 
 def _same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
@@ -114,30 +112,35 @@ def _size(n: int) -> str:
 def cmd_redact(args: argparse.Namespace) -> int:
     from explorer.core.review.redact import is_redacted, mapping_document, redact
     from explorer.store.paths import redaction_key, write_private
-    from explorer.store.snapshot_file import read_snapshot, write_snapshot
+    from explorer.store.snapshot_file import DEMO_RESOURCE, load_demo, read_snapshot, write_snapshot
 
-    if _same_file(args.snapshot, args.output):
+    if bool(args.snapshot) == bool(args.demo):
+        raise UserError("jira-perms redact: give the SNAPSHOT file to redact, or --demo (one of them)")
+    output = output_file(args.output, "redact")
+    mapping = output_file(args.mapping, "redact", "--mapping") if args.mapping else None
+    if args.snapshot and _same_file(args.snapshot, output):
         raise UserError("jira-perms redact: -o would overwrite the original snapshot; give another file name")
-    if args.mapping and (_same_file(args.mapping, args.output) or _same_file(args.mapping, args.snapshot)):
+    if mapping and (_same_file(mapping, output) or (args.snapshot and _same_file(mapping, args.snapshot))):
         raise UserError("jira-perms redact: --mapping must be a file of its own (not the snapshot or the copy)")
-    original = read_snapshot(args.snapshot)
+    original = load_demo() if args.demo else read_snapshot(args.snapshot)
     if is_redacted(original):
         raise UserError(f"jira-perms redact: {args.snapshot} is already a redacted copy; redact the original "
                         "snapshot instead (pseudonyms of pseudonyms would not match the mapping)")
     key = _read_key(args.key_file) if args.key_file else redaction_key()
     # redact() searches the whole copy for every original and raises before anything is written
     result = redact(original, key, keep_group_names=args.keep_group_names)
-    if args.mapping:  # the owner's key to the copy first: a copy without its mapping cannot be reversed
-        doc = mapping_document(result, source=str(Path(args.snapshot).name))
-        write_private(Path(args.mapping), (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    write_snapshot(result.snapshot, args.output)
+    if mapping:  # the owner's key to the copy first: a copy without its mapping cannot be reversed
+        doc = mapping_document(result, source=DEMO_RESOURCE if args.demo else Path(args.snapshot).name)
+        write_private(mapping, (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+                      make_parents=False)
+    write_snapshot(result.snapshot, output)
     s = result.snapshot
     what = (f"{len(s.accounts)} accounts, {len(s.groups)} groups{' (names kept)' if args.keep_group_names else ''}, "
             f"{len(s.projects)} projects, {len(s.issues)} issues")
-    _out(f"Wrote the redacted copy {args.output} ({what}; {result.count} pseudonyms). Every answer on it equals the "
+    out(f"Wrote the redacted copy {args.output} ({what}; {result.count} pseudonyms). Every answer on it equals the "
          "answer on the original.\n")
     if args.mapping:
-        _out(f"Wrote the mapping {args.mapping} (mode 0600): keep it, never send it; "
+        out(f"Wrote the mapping {args.mapping} (mode 0600): keep it, never send it; "
              f"jira-perms reveal {args.mapping} TEXT turns pseudonyms back into names.\n")
     return 0
 
@@ -160,7 +163,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         raise UserError(f"{path} is not a jira-perms redaction mapping (not JSON)") from None
     mapping = mapping_from_document(data, source=str(path))
     text = " ".join(args.text) + "\n" if args.text else sys.stdin.read()
-    _out(reveal(text, mapping))
+    out(reveal(text, mapping))
     return 0
 
 
@@ -172,9 +175,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from explorer.core.render.diff import diff_json, diff_text
     from explorer.core.replay.resolve import resolve_account
     from explorer.core.review.diff import diff_snapshots
-    from explorer.store.snapshot_file import read_snapshot
+    from explorer.store.snapshot_file import load_demo, read_snapshot
 
-    old, new = read_snapshot(args.old), read_snapshot(args.new)
+    files = [name for name in (args.old, args.new) if name]
+    if args.demo:
+        if len(files) != 1:
+            raise UserError("jira-perms diff: with --demo (the demo site as OLD) give one file, NEW")
+        old, new = load_demo(), read_snapshot(files[0])
+    else:
+        if len(files) != 2:
+            raise UserError("jira-perms diff: give two snapshot files, OLD and NEW (or --demo and NEW)")
+        old, new = read_snapshot(files[0]), read_snapshot(files[1])
     account: Account | None = None
     if args.account:
         try:
@@ -188,9 +199,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for caution in diff.cautions:  # on stderr too, so a script reading JSON or a redirected report is told
         print(f"jira-perms: warning: {caution}", file=sys.stderr)
     if args.format == "json":
-        _out(json.dumps(diff_json(diff), indent=2, ensure_ascii=False) + "\n")
+        json_out(diff_json(diff))
     else:
-        _out(diff_text(diff, markdown=args.format == "markdown"))
+        out(diff_text(diff, markdown=args.format == "markdown"))
     return EXIT_CHANGED if diff.changed_in_effect else EXIT_SAME
 
 
@@ -198,7 +209,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from explorer.cli.query_commands import load_source
+    from explorer.cli.query_commands import check_scope, load_source
     from explorer.core.render import html as html_report
     from explorer.core.replay import catalogue
     from explorer.core.replay.resolve import resolve_account
@@ -217,9 +228,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                         "--profile (audit); drop --account for the project's matrix")
     if args.profile and args.permission:
         raise UserError("jira-perms report: give either --profile or --permission, not both")
-    output = Path(args.output)
-    if output.is_dir():
-        raise UserError(f"jira-perms report: {output} is a directory; give a file name like report.html")
+    output = output_file(args.output, "report")
     snapshot = load_source(args)
     if args.profile:
         page = _audit_page(snapshot, args)
@@ -230,29 +239,25 @@ def cmd_report(args: argparse.Namespace) -> int:
             from explorer.core.replay.fixes import explain
 
             permission = catalogue.resolve_permission(args.permission)
-            if args.project is None and args.issue is None and not catalogue.is_global_permission(permission):
-                raise UserError(f"{catalogue.display_name(permission)} is a project permission: "
-                                "give --project KEY or --issue KEY")
+            check_scope(args, permission)
             explanation = explain(snapshot, account, permission, args.project, args.issue)
         page = html_report.account_report(snapshot, account, explanation=explanation)
     else:
         page = html_report.project_report(snapshot, args.project, include_inactive=args.include_inactive)
     data = page.encode("utf-8")
-    write_private(output, data)
-    _out(f"Wrote {output} ({_size(len(data))}, one self-contained file): open it in a browser, or print it to PDF.\n")
+    write_private(output, data, make_parents=False)
+    out(f"Wrote {output} ({_size(len(data))}, one self-contained file): open it in a browser, or print it to PDF.\n")
     return 0
 
 
 def _audit_page(snapshot: Snapshot, args: argparse.Namespace) -> str:
+    from explorer.cli.audit_commands import load_profiles
     from explorer.core.readiness.audit import Auditor
     from explorer.core.readiness.profiles import find_profile
     from explorer.core.render import html as html_report
     from explorer.core.replay.resolve import resolve_account
-    from explorer.store.profiles import all_profiles
 
-    profiles, broken = all_profiles()
-    for bad in broken:
-        print(f"jira-perms: warning: skipped profile {bad.error}", file=sys.stderr)
+    profiles, _ = load_profiles()
     profile = find_profile(profiles, args.profile)
     account = resolve_account(snapshot, args.account)
     if account.is_anonymous:

@@ -17,12 +17,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="open this snapshot file offline (repeatable)")
     p.add_argument("--demo", action="store_true", help="also open the bundled demo site")
     _look(p)
-    p.set_defaults(handler=cmd_tui)
+    p.set_defaults(handler=cmd_tui, raw_stdout=True)
 
-    p = sub.add_parser("demo", help="open the terminal UI on the bundled demo site",
-                       description="Open the TUI on a fictional site (Acme Corp) to try jira-perms without Jira.")
+    p = sub.add_parser("demo", help="open the terminal UI on the bundled demo site, or save it as a file",
+                       description="Open the TUI on a fictional site (Acme Corp) to try jira-perms without Jira. "
+                                   "With --save FILE, write the demo site as a snapshot file instead (every "
+                                   "command that reads a snapshot also takes --demo).")
     _look(p)
-    p.set_defaults(handler=cmd_demo)
+    p.add_argument("--save", metavar="FILE", help="write the demo snapshot to FILE (mode 0600) and exit")
+    p.set_defaults(handler=cmd_demo, raw_stdout=True)
 
 
 def _look(p: argparse.ArgumentParser) -> None:
@@ -52,12 +55,26 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.save:
+        return _save_demo(args.save)
     from explorer.tui.workspace import Workspace
 
     ws = Workspace()
     site = ws.add_demo()
     site.snapshots[0].load()
     return _run(ws, args)
+
+
+def _save_demo(name: str) -> int:
+    from explorer.cli.output import out, output_file
+    from explorer.store.snapshot_file import load_demo, write_snapshot
+
+    path = output_file(name, "demo", "--save")
+    snapshot = load_demo()
+    write_snapshot(snapshot, path)
+    out(f"Wrote the demo site ({snapshot.site.url}: {len(snapshot.accounts)} accounts, {len(snapshot.projects)} "
+        f"projects) to {path}. Try: jira-perms show --snapshot {path}\n")
+    return 0
 
 
 def _empty():

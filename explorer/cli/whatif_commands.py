@@ -79,7 +79,7 @@ def _service_accounts(snapshot: Snapshot, values: list[str], profiles) -> dict[s
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     from explorer.cli.query_commands import load_source
-    from explorer.core.render.escape import json_visible
+    from explorer.core.escape import json_visible
     from explorer.core.render.whatif import whatif_html, whatif_json, whatif_markdown, whatif_text
     from explorer.core.whatif.engine import what_if
     from explorer.store.profiles import all_profiles

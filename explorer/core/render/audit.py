@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
+from explorer.core.escape import text_lines
 from explorer.core.readiness.audit import AuditReport, Cell, FitReport, Readiness
 from explorer.core.readiness.fit import RANKING
 from explorer.core.readiness.profiles import PROJECT_TYPE_NAMES, Feature, Profile, Requirement
+from explorer.core.render.citations import cited, rules_footer, rules_json
 from explorer.core.render.explain import account_json, explanation_json, fact_json, fix_json, md
 from explorer.core.replay.explanation import Verdict
 
@@ -111,7 +114,8 @@ def audit_text(report: AuditReport) -> str:
         out.append(f"      To remove: {finding.remedy}.")
     out.append("")
     out.append(totals_line(report))
-    return "\n".join(out) + "\n"
+    out += rules_footer(out)
+    return text_lines(out)
 
 
 def cell_reason(cell: Cell) -> str:
@@ -272,9 +276,10 @@ def audit_markdown(report: AuditReport) -> str:
         out.append(f"- **{finding.severity}**{where} {md(finding.summary)}.{via} *To remove:* {md(finding.remedy)}.")
     out.append("")
     out.append(f"**{md(totals_line(report))}**")
+    out += rules_footer(out, markdown=True)
     out.append("")
     out.append("*Replayed offline by jira-perms from a snapshot of the site's permission configuration.*")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 def _md_line(line: str) -> str:
@@ -304,7 +309,7 @@ def cell_markdown(cell: Cell) -> str:
     _cell_md(out, cell)
     for fix in cell.fixes[1:]:
         out.append(f"  - *Other fix:* {md(fix.summary)}. *Blast radius:* {md(fix.blast_summary)}.")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 def cell_text(cell: Cell) -> str:
@@ -327,7 +332,7 @@ def cell_text(cell: Cell) -> str:
     out.append(f"Why: {req.why}")
     if req.note:
         out.append(f"Note: {req.note}")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 # ---------------------------------------------------------------- JSON
@@ -365,6 +370,12 @@ def _cell_json(cell: Cell) -> dict:
 
 
 def audit_json(report: AuditReport) -> dict:
+    data = _audit_data(report)
+    data["rulesCited"] = rules_json(cited(json.dumps(data, ensure_ascii=False)))
+    return data
+
+
+def _audit_data(report: AuditReport) -> dict:
     p = report.profile
     return {
         "ready": report.readiness is Readiness.READY if report.readiness is not Readiness.UNKNOWN else None,
@@ -432,7 +443,7 @@ def fits_text(result: FitReport, markdown: bool = False) -> str:
         out.append(f"**{md(line)}**" if markdown else textwrap.fill(line, 80, break_on_hyphens=False))
     else:
         out.append("No profiles to compare.")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 def fits_json(result: FitReport) -> dict:
@@ -488,7 +499,7 @@ def profile_detail_text(profile: Profile) -> str:
         out.append("Notes:")
         for note in profile.notes:
             out.append(f"  - {note}")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 __all__ = ["audit_text", "audit_markdown", "audit_json", "fits_text", "fits_json", "cell_text", "cell_markdown",

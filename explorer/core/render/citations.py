@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from explorer.core.render.escape import md
+from explorer.core.escape import md
 from explorer.core.replay.decisions import DECISIONS, RULES_DOC, SECTIONS
 
 CITATION = re.compile(r"\b(decision|rules section) (\d+(?:\.\d+)*)\b", re.IGNORECASE)
@@ -98,6 +98,12 @@ def footer_markdown(rules: Iterable[Rule]) -> list[str]:
         text = md(r.text.rstrip(".") + ".") if r.text else "(not in the rules document)"
         out.append(f"- {r.label.capitalize()} (`{r.link}`): {text}")
     return out
+
+
+def rules_footer(lines: Iterable[str], *, markdown: bool = False) -> list[str]:
+    """The "Rules cited" lines for an output whose lines are ``lines`` (none when they cite nothing)."""
+    rules = cited("\n".join(lines))
+    return footer_markdown(rules) if markdown else footer_text(rules)
 
 
 def rules_json(rules: Iterable[Rule]) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from explorer.core.escape import text_lines
 from explorer.core.render.explain import account_json
 from explorer.core.replay import catalogue
 from explorer.core.review.diff import ConfigChange, Effect, SnapshotDiff
@@ -142,7 +143,7 @@ def diff_text(diff: SnapshotDiff, *, markdown: bool = False) -> str:
     verdict = ("Nothing changed in effect." if not diff.changed_in_effect
                else "Access changed in effect (exit code 1).")
     out.append(f"*{verdict}*" if markdown else verdict)
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 def diff_json(diff: SnapshotDiff) -> dict[str, Any]:

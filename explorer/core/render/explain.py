@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from explorer.core.escape import md, text_lines
 from explorer.core.model import Account, Fact, Snapshot
 from explorer.core.render.citations import Rule, cited, footer_markdown, footer_text, rules_json
-from explorer.core.render.escape import md, text_lines
 from explorer.core.replay import catalogue
 from explorer.core.replay.decisions import DECISIONS
 from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Fix, Kind, Verdict

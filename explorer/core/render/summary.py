@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from explorer.core.escape import text_lines
 from explorer.core.model import Deployment, ProjectType, Snapshot
 from explorer.core.render.explain import fact_json, when
 
@@ -75,7 +76,7 @@ def snapshot_summary_text(snapshot: Snapshot) -> str:
                    f"No gaps: every fact was read, {len(s['suppliedByHand'])} supplied by hand.")
     if s["suppliedByHand"] and s["gaps"]:
         out.append(f"Supplied by hand: {len(s['suppliedByHand'])} facts (jira-perms supply).")
-    return "\n".join(out) + "\n"
+    return text_lines(out)
 
 
 PRODUCTS = {Deployment.CLOUD.value: "Jira Cloud", Deployment.DATA_CENTER.value: "Jira Data Center"}

@@ -7,9 +7,9 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from explorer.core.escape import csv_cell, md, text_lines
 from explorer.core.model import ANONYMOUS, Account, Fact, Snapshot
-from explorer.core.render.citations import cited, footer_markdown, footer_text, rules_json
-from explorer.core.render.escape import csv_cell, md, text_lines
+from explorer.core.render.citations import cited, rules_footer, rules_json
 from explorer.core.render.explain import account_json, fact_json
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
@@ -60,6 +60,8 @@ def who_can_text(result: WhoCan, markdown: bool = False) -> str:
     out: list[str] = []
     count = len(result.allowed)
     head = f"Who has '{perm}' in {where}: {count} account{'s' if count != 1 else ''}"
+    if result.undetermined:
+        head += f" for sure, {len(result.undetermined)} more cannot be determined"
     out.append(f"### {md(head)}" if markdown else head)
     out.append("")
     width = max((len(e.account.display_name) for e in result.allowed), default=0)
@@ -70,7 +72,8 @@ def who_can_text(result: WhoCan, markdown: bool = False) -> str:
         else:
             out.append(f"  ✓ {e.account.display_name:<{width}}  via {via}")
     if not result.allowed:
-        out.append("  (nobody)" if not markdown else "- nobody")
+        nobody = "nobody for sure" if result.undetermined else "nobody"
+        out.append(f"  ({nobody})" if not markdown else f"- {nobody}")
     if result.undetermined:
         out.append("")
         out.append(f"Cannot determine for {len(result.undetermined)} account(s):")
@@ -83,8 +86,7 @@ def who_can_text(result: WhoCan, markdown: bool = False) -> str:
             facts = "; ".join(f.describe() for f in _sample_missing(result))
             line = f"... and {rest} more; the snapshot lacks: {facts}"
             out.append(f"- {md(line)}" if markdown else f"  {line}")
-    rules = cited("\n".join(out))
-    out += footer_markdown(rules) if markdown else footer_text(rules)
+    out += rules_footer(out, markdown=markdown)
     return text_lines(out)
 
 
@@ -113,6 +115,8 @@ def unknown_cells(snapshot: Snapshot, matrix: Matrix, subject: Account | str,
     ix = index_for(snapshot)
     found: list[UnknownCell] = []
     for row in matrix.rows:
+        if Verdict.UNKNOWN not in row.cells.values():
+            continue
         for perm in matrix.permissions:
             if row.cells[perm] is not Verdict.UNKNOWN:
                 continue
@@ -128,7 +132,7 @@ def unknown_cells(snapshot: Snapshot, matrix: Matrix, subject: Account | str,
 
 
 def _unknown_count(matrix: Matrix) -> int:
-    return sum(1 for row in matrix.rows for v in row.cells.values() if v is Verdict.UNKNOWN)
+    return sum(list(row.cells.values()).count(Verdict.UNKNOWN) for row in matrix.rows)
 
 
 def _facts_phrase(facts: Iterable[Fact]) -> str:
@@ -214,7 +218,7 @@ def matrix_json(matrix: Matrix, unknown: list[UnknownCell] | None = None, *, why
 
 
 def matrix_csv(matrix: Matrix) -> str:
-    """The matrix as CSV, every cell safe to open in a spreadsheet (:func:`~explorer.core.render.escape.csv_cell`)."""
+    """The matrix as CSV, every cell safe to open in a spreadsheet (:func:`~explorer.core.escape.csv_cell`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     first = "project" if matrix.kind == "account" else "account"

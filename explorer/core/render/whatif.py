@@ -3,7 +3,7 @@
 Text is for a terminal at 80 columns: counts first, dangers, then who gains and who loses what where
 (accounts whose changes are identical share one entry), then what changes per project, then how to
 see the proof of any line.  Every name from the snapshot is made safe to show
-(:mod:`explorer.core.render.escape`).
+(:mod:`explorer.core.escape`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import shlex
 import textwrap
 from typing import Any
 
+from explorer.core.escape import md, text_lines, visible
 from explorer.core.model import ANONYMOUS_ID, Snapshot
-from explorer.core.render.escape import md, text_lines, visible
 from explorer.core.render.explain import when
 from explorer.core.render.html import e, page
 from explorer.core.replay import catalogue
