@@ -173,6 +173,8 @@ def test_an_empty_value_is_refused(capsys):
     one_line_error(*cli(capsys, "who-can", "--demo", "-p", "EDIT_ISSUES", "--project", "   "), "--project",
                    "is empty")
     one_line_error(*cli(capsys, "matrix", "--demo", "--project", "ENG", "-p", " , "), "--permission", "is empty")
+    for argv in (["matrix", "--demo", "-a", " "], ["report", "--demo", "-a", "", "-o", "x.html"]):
+        one_line_error(*cli(capsys, *argv), "account name is empty")  # the account lookup says it in its words
 
 
 def test_unknown_options_are_named_without_their_values(capsys):

@@ -90,6 +90,7 @@ EXIT_CODES: dict[str, str] = {
     "reveal": "0 revealed, 2 bad input",
     "diff": "0 nothing changed in effect, 1 some access changed, 2 bad input",
     "report": "0 the report was written, 2 bad input (nothing written)",
+    "supply": "0 the form or the completed snapshot was written, 2 bad input (nothing written)",
     "whatif": "0 nothing changes in effect (also changes that are already so), 1 something does, 2 bad input",
     "rules": "0 printed, 2 no rule matches",
 }
@@ -108,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     for name, command in sub.choices.items():
-        command.epilog = f"Exit codes: {EXIT_CODES[name]}."
+        codes = EXIT_CODES.get(name, "0 done, 1 a negative answer, 3 cannot determine, 2 bad input")
+        command.epilog = f"Exit codes: {codes}."
     return parser
 
 

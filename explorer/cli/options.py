@@ -3,7 +3,8 @@
 * A single-valued option (``--account``, ``--project``, ``--format``, ...) is
   given at most once: a repeat is refused, never silently replaced by the last
   one. Its value is trimmed (``--project " ENG "`` is ``ENG``) and may not be
-  empty. :class:`Once` is the parser's default action, so every command gets it.
+  empty (an empty account name is left to the account lookup, which says so).
+  :class:`Once` is the parser's default action, so every command gets it.
 * A list option (``matrix -p``, ``audit --project``, ``audit --feature``) is
   repeatable and takes commas: ``-p EDIT_ISSUES,BROWSE_PROJECTS -p ASSIGN_ISSUES``.
   Use ``action=ListOption``.
@@ -17,6 +18,8 @@ import argparse
 import re
 
 _SEEN = "_options_seen"
+_NAMED_BY_THE_CORE = frozenset({"account"})
+"""Options whose empty value the core's lookup explains itself ("the account name is empty: give ...")."""
 
 
 class Once(argparse.Action):
@@ -30,7 +33,7 @@ class Once(argparse.Action):
             seen.add(self.dest)
             if isinstance(values, str):
                 values = values.strip()
-                if not values:
+                if not values and self.dest not in _NAMED_BY_THE_CORE:
                     raise argparse.ArgumentError(self, "is empty: give a value")
         setattr(namespace, self.dest, values)
 

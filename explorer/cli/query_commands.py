@@ -159,7 +159,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     permissions = [catalogue.resolve_permission(p) for p in args.permission] if args.permission else None
     if permissions and any(not catalogue.is_project_permission(p) for p in permissions):
         raise UserError("matrix covers project permissions; ask global ones with jira-perms explain")
-    if args.account:
+    if args.account is not None:
         account = resolve_account(snapshot, args.account)
         matrix, subject = account_matrix(snapshot, account, permissions), account
     else:

@@ -187,7 +187,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise UserError("jira-perms diff: give two snapshot files, OLD and NEW (or --demo and NEW)")
         old, new = read_snapshot(files[0]), read_snapshot(files[1])
     account: Account | None = None
-    if args.account:
+    if args.account is not None:
         try:
             account = resolve_account(new, args.account)
         except LookupFailed:
@@ -215,15 +215,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from explorer.core.replay.resolve import resolve_account
     from explorer.store.paths import write_private
 
-    if args.profile and not args.account:
+    if args.profile and args.account is None:
         raise UserError("jira-perms report: --profile needs --account (the integration's account)")
-    if args.permission and not args.account:
+    if args.permission and args.account is None:
         raise UserError("jira-perms report: --permission needs --account (whose permission to explain)")
-    if not (args.account or args.project):
+    if args.account is None and not args.project:
         raise UserError("jira-perms report: give --account A, --project K, or --profile P --account A")
     if args.issue and not args.permission:
         raise UserError("jira-perms report: --issue needs --account and --permission")
-    if args.account and args.project and not (args.permission or args.profile):
+    if args.account is not None and args.project and not (args.permission or args.profile):
         raise UserError("jira-perms report: with --account, --project needs --permission (explain one question) or "
                         "--profile (audit); drop --account for the project's matrix")
     if args.profile and args.permission:
@@ -232,7 +232,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     snapshot = load_source(args)
     if args.profile:
         page = _audit_page(snapshot, args)
-    elif args.account:
+    elif args.account is not None:
         account = resolve_account(snapshot, args.account)
         explanation = None
         if args.permission:
