@@ -29,8 +29,8 @@ from textual.reactive import reactive
 from textual.worker import get_current_worker
 
 from explorer.core.errors import UserError
+from explorer.core.escape import visible
 from explorer.core.model import Snapshot
-from explorer.core.render.escape import visible
 from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.core.review.redact import is_redacted
 from explorer.tui.actions import APP, all_ids, bindings

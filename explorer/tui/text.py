@@ -4,14 +4,14 @@ Textual and Rich read ``[bold]`` or ``[@click=...]`` in a plain ``str`` as
 markup (Static, Label, Button, DataTable cells, Tree labels, Rich table cells,
 toasts).  Every string the TUI shows goes through :func:`plain` (a Rich
 ``Text``, which is never parsed) or :func:`one_line`, and control characters
-become visible escapes (:func:`explorer.core.render.escape.visible`).
+become visible escapes (:func:`explorer.core.escape.visible`).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from explorer.core.render.escape import visible
+from explorer.core.escape import visible
 
 
 def plain(text: str, style: str = "", *, newlines: bool = True) -> Text:
