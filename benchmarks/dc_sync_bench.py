@@ -74,8 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     url = parent.recv()
     try:
         async def go():
-            async with JiraClient(url, "", PAT, concurrency=args.concurrency) as client:
-                client._http.headers["Authorization"] = f"Bearer {PAT}"
+            async with JiraClient(url, None, PAT, concurrency=args.concurrency) as client:  # no user: Bearer PAT
                 t = time.perf_counter()
                 snap = await sync_site(client)
                 return snap, time.perf_counter() - t, client.stats

@@ -219,20 +219,29 @@ def _count(n: int, what: str) -> str:
 
 
 def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: float) -> str:
+    from explorer.jira.scrub import clip, one_line
     from explorer.jira.sync import gap_summary
 
     s = snapshot
+    stats = client.stats
+    title = clip(one_line(s.site.title), 60) or "Jira Cloud"  # server text: shown, never obeyed
     lines = [
         f"Wrote {output}",
-        f"  site {s.site.url} ({s.site.title or 'Jira Cloud'}), taken {s.provenance.taken_at} by "
-        f"{s.provenance.taken_by}",
+        f"  site {s.site.url} ({title}), taken {s.provenance.taken_at} by {clip(one_line(s.provenance.taken_by), 80)}",
         "  " + ", ".join(_count(n, what) for n, what in (
             (len(s.accounts), "account"), (len(s.groups), "group"), (len(s.application_roles), "product"),
             (len(s.projects), "project"), (len(s.permission_schemes), "permission scheme"),
             (len(s.issue_security_schemes), "issue security scheme"), (len(s.workflows), "workflow"),
             (len(s.issues), "issue"))),
-        f"  {client.stats.requests} requests, {client.stats.retries} retries, {elapsed:.1f}s",
+        f"  {stats.requests:,} requests, {stats.retries} retries, {elapsed:.1f}s",
     ]
+    bound = stats.lower_bound(client.concurrency)
+    latency = stats.latency()
+    if bound and latency and stats.requests >= 100:
+        lines.append(f"  at the site's latency ({latency * 1000:.0f} ms) with {client.concurrency} in flight, "
+                     f"{stats.requests:,} requests take at least {bound:.1f}s ({elapsed / bound:.2f}x that)")
+    if stats.rate_limited:
+        lines.append(f"  rate limited {stats.rate_limited} times: waited {stats.waited:.0f}s in all")
     gaps = gap_summary(s)
     if gaps:
         lines.append(f"Missing facts ({len(s.gaps)}): answers that depend on them say 'cannot determine'")

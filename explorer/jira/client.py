@@ -35,8 +35,9 @@ import logging
 import os
 import random
 import ssl
+from array import array
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -85,6 +86,19 @@ class ClientStats:
     rate_limited: int = 0  # 429 answers
     waited: float = 0.0  # seconds every request was paused for Retry-After, in total
     in_flight: int = 0
+    seconds: array = field(default_factory=lambda: array("d"))  # each request's time on the wire
+
+    def latency(self) -> float | None:
+        """The site's own latency: the time of the fastest 5% of answers (the rest includes queueing)."""
+        if not self.seconds:
+            return None
+        ordered = sorted(self.seconds)
+        return ordered[len(ordered) // 20]
+
+    def lower_bound(self, concurrency: int) -> float | None:
+        """The least time these requests could take at the site's latency with ``concurrency`` in flight."""
+        latency = self.latency()
+        return None if latency is None else self.requests * latency / concurrency
 
 
 class JiraClient(Paging):
@@ -195,6 +209,7 @@ class JiraClient(Paging):
                     error = e
                 finally:
                     stats.in_flight -= 1
+                    stats.seconds.append(loop.time() - started)
                 if log.isEnabledFor(logging.DEBUG):
                     self._log(method, target, response, error, loop.time() - started)
 

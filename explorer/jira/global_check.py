@@ -61,6 +61,7 @@ class Inference:
         self.no: dict[str, set[str]] = {k: set() for k in self.keys}
         self._pending: dict[str, list[Features]] = {k: [] for k in self.keys}
         self.broken = False  # an answer contradicted "a union of feature grants"
+        self.touched: set[str] = set()  # features whose grants became known since the caller last looked
 
     def learn(self, answers: Iterable[tuple[Features, frozenset[str]]]) -> None:
         """Take in answers (features of an account, the permissions Jira said it holds)."""
@@ -71,7 +72,9 @@ class Inference:
                 else:
                     if not features.isdisjoint(self.yes[key]):
                         self.broken = True
-                    self.no[key] |= features
+                    if not features <= self.no[key]:
+                        self.touched |= features - self.no[key]
+                        self.no[key] |= features
         for key in self.keys:
             yes, no = self.yes[key], self.no[key]
             left = []
@@ -83,6 +86,7 @@ class Inference:
                     self.broken = True
                 elif len(open_) == 1:
                     yes |= open_
+                    self.touched |= open_
                 else:
                     left.append(features)
             self._pending[key] = [f for f in left if f.isdisjoint(yes)]
@@ -112,9 +116,11 @@ class Inference:
 class GlobalCheck:
     """``POST permissions/check`` for global permissions, one account at a time or for a whole site."""
 
-    def __init__(self, client: JiraClient, keys: Sequence[str]) -> None:
+    def __init__(self, client: JiraClient, keys: Sequence[str], *, infer: bool = True) -> None:
+        """``infer=False`` asks Jira about one account per set, the plain way (kept for comparison)."""
         self.c = client
         self.keys = list(keys)
+        self.infer = infer
 
     async def ask(self, account_id: str | None) -> frozenset[str]:
         """The global permissions Jira grants ``account_id`` (the caller when None)."""
@@ -141,6 +147,7 @@ class GlobalCheck:
                 answers[features] = mine
         inference = Inference(self.keys)
         inference.learn(answers.items())
+        inference.broken = not self.infer
         if progress is not None:
             progress.expect("global permission checks", len(classes) - len(answers))
         batch = max(64, self.c.concurrency * 8)
@@ -153,14 +160,24 @@ class GlobalCheck:
             if progress is not None:
                 progress.done("global permission checks", len(sets))
 
-        # 1. infer, asking the most informative sets
-        open_sets = [f for f in classes if f not in answers]
-        while open_sets and not inference.broken:
-            undecided = {f: keys for f in open_sets if f not in answers and (keys := inference.open_keys(f))}
-            open_sets = list(undecided)
-            if not open_sets:
-                break
-            await ask_sets(_most_informative(inference, undecided, max(batch, len(undecided) // 32), rank))
+        # 1. infer, asking the most informative sets; a set's score changes only when one of its features does
+        undecided: dict[Features, tuple[list[str], int]] = {}
+        for features in classes:
+            if features not in answers and (keys := inference.open_keys(features)):
+                undecided[features] = (keys, inference.gain(features, keys))
+        inference.touched.clear()
+        while undecided and not inference.broken:
+            chosen = _most_informative(inference, undecided, max(batch, len(undecided) // 16), rank)
+            await ask_sets(chosen)
+            for features in chosen:
+                del undecided[features]
+            touched, inference.touched = inference.touched, set()
+            for features in [f for f in undecided if not f.isdisjoint(touched)]:
+                keys = inference.open_keys(features)
+                if keys:
+                    undecided[features] = (keys, inference.gain(features, keys))
+                else:
+                    del undecided[features]
         inferred = [f for f in classes if f not in answers]
         checked = 0
         # 2. verify a sample of what was inferred
@@ -191,17 +208,17 @@ class GlobalCheck:
         return Outcome(held, _detail(len(classes), asked, checked, inference.broken), asked)
 
 
-def _most_informative(inference: Inference, undecided: dict[Features, list[str]], n: int,
+def _most_informative(inference: Inference, undecided: dict[Features, tuple[list[str], int]], n: int,
                       rank: dict[Features, int]) -> list[Features]:
     """Up to ``n`` sets ruling out the most undecided (feature, permission) pairs between them (greedy set
     cover, lazily re-scored), few features first on a tie: a small set isolates the feature that grants."""
-    heap = [(-inference.gain(f, keys), len(f), rank[f], f) for f, keys in undecided.items()]
+    heap = [(-gain, len(f), rank[f], f) for f, (_, gain) in undecided.items()]
     heapq.heapify(heap)
     chosen: list[Features] = []
     covered: dict[str, set[str]] = {key: set() for key in inference.keys}
     while heap and len(chosen) < n:
         score, size, order, features = heapq.heappop(heap)
-        keys = undecided[features]
+        keys = undecided[features][0]
         gain = inference.gain(features, keys, covered)
         if gain < -score:  # stale: push back with its real gain
             if gain:

@@ -56,11 +56,13 @@ class Scrubber:
         self._secrets = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
         self._grams = frozenset(s[i:i + FRAGMENT] for s in self._secrets if len(s) >= FRAGMENT
                                 for i in range(len(s) - FRAGMENT + 1))
-        # byte probes for a whole answer: each secret, and its aligned 16-character pieces (any run of 31 or
-        # more characters of a secret holds one whole piece)
-        probes = {s.encode() for s in self._secrets if len(s) >= 8}
-        probes |= {s[i:i + 16].encode() for s in self._secrets for i in range(0, len(s) - 15, 16)}
-        self._probes = tuple(probes)
+        # byte probes for a whole answer: each secret, and two 16-character pieces of the shortest (the token
+        # itself) - an answer echoing the credentials echoes one of these
+        probes = {x.encode() for x in self._secrets if len(x) >= 8}
+        if self._secrets and len(self._secrets[-1]) >= 32:
+            token = self._secrets[-1]
+            probes |= {token[:16].encode(), token[-16:].encode()}
+        self._probes = tuple(sorted(probes, key=len))
 
     def leaks(self, body: bytes) -> bool:
         """Might this answer hold a secret?  (JSON escapes could hide one: then it might.)"""

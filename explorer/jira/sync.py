@@ -32,6 +32,7 @@ from explorer import __version__
 from explorer.core.errors import UserError
 from explorer.core.model import (
     Account,
+    AccountType,
     ApplicationRole,
     Deployment,
     Fact,
@@ -69,6 +70,7 @@ from explorer.jira.errors import (
     WrongSite,
 )
 from explorer.jira.global_check import GlobalCheck
+from explorer.jira.scrub import clip, one_line
 from explorer.jira.shape import Shape
 from explorer.jira.tasks import all_of
 
@@ -133,6 +135,7 @@ async def sync_site(
     issues: Sequence[str] = (),
     progress: SyncProgress | None = None,
     now: Callable[[], datetime] | None = None,
+    infer_globals: bool = True,
 ) -> Snapshot:
     """Read the site behind ``client`` into a snapshot.
 
@@ -140,8 +143,11 @@ async def sync_site(
     recorded as truncated); ``issues`` adds those issues (and the parents of
     sub-tasks).  Raises :class:`UserError` (one line) when the site cannot be
     read at all; forbidden, missing or unusable facts are recorded, not raised.
+    ``infer_globals=False`` asks Jira about one account per group set instead of
+    inferring global permission grants (the plain way, for comparison).
     """
-    run = _Sync(client, [p.upper() for p in projects], [i.upper() for i in issues], progress or SyncProgress())
+    run = _Sync(client, [p.upper() for p in projects], [i.upper() for i in issues], progress or SyncProgress(),
+                infer_globals)
     snapshot = await run.run()
     taken = (now or (lambda: datetime.now(UTC)))()
     return _with_time(snapshot, taken)
@@ -155,7 +161,7 @@ def gap_summary(snapshot: Snapshot) -> list[str]:
     lines = []
     for (kind, status), facts in sorted(by_kind.items(), key=lambda kv: (_KIND_ORDER[kv[0][0]], kv[0][1].value)):
         what = kind.value.replace("_", " ")
-        subjects = [f.subject for f in facts if f.subject is not None]
+        subjects = [clip(one_line(f.subject), 40) for f in facts if f.subject is not None]  # server text
         shown = ", ".join(subjects[:5]) + (f" and {len(subjects) - 5} more" if len(subjects) > 5 else "")
         head = f"{what} ({shown})" if shown else what
         if status is Status.FORBIDDEN:
@@ -163,7 +169,7 @@ def gap_summary(snapshot: Snapshot) -> list[str]:
         elif status is Status.NOT_FOUND:
             lines.append(f"{head}: not found (or not visible to this account; needs {NEEDED[kind]})")
         else:
-            detail = facts[0].detail
+            detail = clip(one_line(facts[0].detail), 300)
             lines.append(f"{head}: {status.value.replace('_', ' ')}" + (f" ({detail})" if detail else ""))
     return lines
 
@@ -172,8 +178,10 @@ def gap_summary(snapshot: Snapshot) -> list[str]:
 
 
 class _Sync:
-    def __init__(self, client: JiraClient, projects: list[str], issues: list[str], progress: SyncProgress):
+    def __init__(self, client: JiraClient, projects: list[str], issues: list[str], progress: SyncProgress,
+                 infer_globals: bool = True):
         self.c = client
+        self.infer_globals = infer_globals
         self.want_projects = list(dict.fromkeys(projects))
         self.want_issues = list(dict.fromkeys(issues))
         self.progress = progress
@@ -199,6 +207,7 @@ class _Sync:
         self._accounts_ready = asyncio.Event()
         self._members_ready = asyncio.Event()
         self._extra_accounts: dict[str, Account] = {}
+        self._known_ids: set[str] = set()  # the accounts users/search listed
 
     # ---- facts -------------------------------------------------------------------------------
 
@@ -316,6 +325,7 @@ class _Sync:
                 if problem:
                     self.unusable(FactKind.ACCOUNTS, None, endpoint, f"some accounts were left out: {problem}")
                 self.accounts = list(accounts.values())
+                self._known_ids = set(accounts)
                 self.progress.done("accounts", len(self.accounts))
                 if self.accounts:
                     self.record(FactKind.ACCOUNTS, None, Status.COMPLETE, endpoint)
@@ -371,14 +381,16 @@ class _Sync:
             return None
         ids: dict[str, None] = {}
         problem = ""
+        known = self._known_ids
         for user in users:
             try:
-                account = _account(user)
+                aid = _member_id(user)
+                if aid not in known and aid not in self._extra_accounts:
+                    self._extra_accounts[aid] = _account(user)
             except Shape as e:
                 problem = problem or str(e)
                 continue
-            ids[account.account_id] = None
-            self._extra_accounts.setdefault(account.account_id, account)
+            ids[aid] = None
         if problem:
             self.unusable(FactKind.GROUP_MEMBERS, name, endpoint, f"some members were left out: {problem}")
         return list(ids)
@@ -676,7 +688,7 @@ class _Sync:
             self.record(FactKind.GLOBAL_PERMISSIONS, None, Status.NOT_FETCHED, listing,
                         "Jira listed no global permissions")
             return None
-        check = GlobalCheck(self.c, keys)
+        check = GlobalCheck(self.c, keys, infer=self.infer_globals)
         me = str(self.me["accountId"])
         try:
             mine = await check.ask(None)
@@ -830,20 +842,37 @@ def _site(url: str, info: Any, clean: Callable[[object, int], str]) -> Site:
                 title=title if isinstance(title, str) else "")
 
 
-def _account(user: Any) -> Account:
-    from explorer.core.model import AccountType
+_ACCOUNT_TYPES = {"atlassian": AccountType.ATLASSIAN, "app": AccountType.APP, "customer": AccountType.CUSTOMER}
 
+
+def _account(user: Any) -> Account:
+    """An account from a user object (users/search, group/member); :class:`Shape` when it is not one."""
+    if type(user) is dict:  # the common, well-formed case first: a sync reads hundreds of thousands
+        aid, name, email = user.get("accountId"), user.get("displayName"), user.get("emailAddress")
+        active, kind = user.get("active"), user.get("accountType")
+        if type(aid) is str and aid and (name is None or type(name) is str) and (email is None or type(email) is str) \
+                and (active is None or type(active) is bool) and (kind is None or type(kind) is str):
+            return Account(aid, name or aid, email, active is not False,
+                           _ACCOUNT_TYPES.get(kind or "atlassian", AccountType.ATLASSIAN))
     u = shape.obj(user, "an account")
     account_id = shape.text(u.get("accountId"), "an account's accountId")
-    kinds = {"atlassian": AccountType.ATLASSIAN, "app": AccountType.APP, "customer": AccountType.CUSTOMER}
     kind = shape.opt_text(u.get("accountType"), f"account {account_id}'s type") or "atlassian"
     return Account(
         account_id=account_id,
         display_name=shape.opt_text(u.get("displayName"), f"account {account_id}'s name") or account_id,
         email=shape.opt_text(u.get("emailAddress"), f"account {account_id}'s email"),
         active=shape.flag(u.get("active"), f"account {account_id}'s active flag", True),
-        account_type=kinds.get(kind, AccountType.ATLASSIAN),
+        account_type=_ACCOUNT_TYPES.get(kind, AccountType.ATLASSIAN),
     )
+
+
+def _member_id(user: Any) -> str:
+    """A group member's accountId (the rest of the object matters only for accounts users/search missed)."""
+    if type(user) is dict:
+        aid = user.get("accountId")
+        if type(aid) is str and aid:
+            return aid
+    return _account(user).account_id  # raises Shape with the reason
 
 
 def _group_names(details: Any, names: Any, what: str) -> tuple[str, ...]:

@@ -171,7 +171,8 @@ class Pool:
         """Send one request (bytes, head and body) and read the whole answer before ``deadline`` (loop time)."""
         loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(deadline) as timer:
+            async with asyncio.timeout(min(deadline, loop.time() + self.read_timeout)) as timer:
+                watch = _Watch(timer, deadline, self.read_timeout, loop)
                 while True:
                     conn = self._idle.pop() if self._idle else None
                     reused = conn is not None
@@ -181,9 +182,10 @@ class Pool:
                     if conn is None:
                         timer.reschedule(min(deadline, loop.time() + self.connect_timeout))
                         conn = await self._connect()
+                        watch.restart()
                     try:
                         conn.writer.write(request)
-                        response, reusable = await self._read(conn, timer, deadline, loop)
+                        response, reusable = await self._read(conn, watch)
                     except _Stale:
                         conn.close()
                         if reused:
@@ -255,12 +257,11 @@ class Pool:
 
     # ---- reading ---------------------------------------------------------------------------
 
-    async def _read(self, conn: _Connection, timer: asyncio.Timeout, deadline: float,
-                    loop: asyncio.AbstractEventLoop) -> tuple[Response, bool]:
+    async def _read(self, conn: _Connection, watch: _Watch) -> tuple[Response, bool]:
         reader = conn.reader
         first = True
         for _ in range(MAX_INFORMATIONAL + 1):
-            timer.reschedule(min(deadline, loop.time() + self.read_timeout))
+            watch.before_read()
             try:
                 status, reason, raw_headers = _parse_head(await _read_head(reader, fresh=first))
             except ConnectionError:
@@ -280,14 +281,14 @@ class Pool:
         keep = headers.get("connection", "").lower() != "close"
 
         async def read(n: int) -> bytes:
-            timer.reschedule(min(deadline, loop.time() + self.read_timeout))
+            watch.before_read()
             return await reader.read(n)
 
         try:
             if status in (204, 304):
                 pass
             elif "chunked" in headers.get("transfer-encoding", "").lower():
-                await _read_chunked(reader, read, body, timer, deadline, loop, self.read_timeout)
+                await _read_chunked(reader, read, body, watch)
             elif "content-length" in headers:
                 length = _content_length(headers["content-length"])
                 if length > self.max_body:
@@ -306,6 +307,33 @@ class Pool:
         except ConnectionError:
             raise Closed("the connection was reset in the middle of the answer") from None
         return Response(status, reason, headers, raw_headers, body.finish()), keep
+
+
+class _Watch:
+    """One exchange's timer: the whole deadline, and at most ``silence`` seconds without a byte.
+
+    The silence timer is restarted before a read at most once a second (each restart costs a timer), so it
+    fires between ``silence - 1`` and ``silence`` seconds after the last byte.
+    """
+
+    __slots__ = ("_last", "deadline", "loop", "silence", "timer")
+
+    def __init__(self, timer: asyncio.Timeout, deadline: float, silence: float,
+                 loop: asyncio.AbstractEventLoop) -> None:
+        self.timer = timer
+        self.deadline = deadline
+        self.silence = silence
+        self.loop = loop
+        self._last = loop.time()  # the timer was created at min(deadline, now + silence)
+
+    def before_read(self) -> None:
+        now = self.loop.time()
+        if now - self._last > 1.0:
+            self.restart(now)
+
+    def restart(self, now: float | None = None) -> None:
+        self._last = self.loop.time() if now is None else now
+        self.timer.reschedule(min(self.deadline, self._last + self.silence))
 
 
 class _Stale(Exception):
@@ -354,10 +382,9 @@ def _content_length(value: str) -> int:
     return int(values.pop())
 
 
-async def _read_chunked(reader: asyncio.StreamReader, read, body: _Body, timer: asyncio.Timeout, deadline: float,
-                        loop: asyncio.AbstractEventLoop, read_timeout: float) -> None:
+async def _read_chunked(reader: asyncio.StreamReader, read, body: _Body, watch: _Watch) -> None:
     async def line() -> bytes:
-        timer.reschedule(min(deadline, loop.time() + read_timeout))
+        watch.before_read()
         try:
             return await reader.readuntil(b"\r\n")
         except asyncio.LimitOverrunError:

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -83,8 +84,12 @@ class FakeJira:
     """``with FakeJira(site) as jira: jira.url ...``; ``users`` maps email -> (token, accountId)."""
 
     def __init__(self, site: Snapshot, *, users: dict[str, tuple[str, str]] | None = None,
-                 faults: Faults | None = None) -> None:
+                 faults: Faults | None = None, record: bool = True) -> None:
+        """``record=False`` keeps only request counts, not every answer (for benchmarks of large sites)."""
         self.site = site
+        self.record = record
+        self._groups_by_id = {g.group_id: g for g in site.groups}
+        self._groups_by_name = {g.name: g for g in site.groups}
         self.rules = FakeRules(site)
         self.users = users or {}
         self.faults = faults or Faults()
@@ -116,6 +121,30 @@ class FakeJira:
 
             def do_POST(self) -> None:  # noqa: N802
                 fake._handle(self, "POST")
+
+            def parse_request(self) -> bool:
+                """The request line and headers, parsed without the email package (the fake must not be the
+                bottleneck of a sync benchmark); anything unusual goes to the standard parser's errors."""
+                words = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n").split()
+                if len(words) != 3 or not words[2].startswith("HTTP/1."):
+                    return super().parse_request()
+                self.command, self.path, self.request_version = words
+                self.requestline = " ".join(words)
+                self.close_connection = words[2] == "HTTP/1.0"
+                headers = _Headers()
+                for _ in range(200):
+                    line = self.rfile.readline(65537)
+                    if line in (b"\r\n", b"\n", b""):
+                        break
+                    name, _, value = str(line, "iso-8859-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                else:
+                    self.send_error(431, "Too many headers")
+                    return False
+                self.headers = headers  # type: ignore[assignment]
+                if headers.get("connection", "").lower() == "close":
+                    self.close_connection = True
+                return True
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
@@ -182,15 +211,12 @@ class FakeJira:
             self.crashes.append(repr(error))
             status, payload = 500, _errors("internal error in the fake server")
         data = b"" if payload is None else json.dumps(payload).encode()
-        with self._lock:
-            self.served.append(Served(method, template, status, payload, account))
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json;charset=UTF-8")
-        h.send_header("Content-Length", str(len(data)))
-        for name, value in headers.items():
-            h.send_header(name, value)
-        h.end_headers()
-        h.wfile.write(data)
+        if self.record:
+            with self._lock:
+                self.served.append(Served(method, template, status, payload, account))
+        head = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}", "Content-Type: application/json;charset=UTF-8",
+                f"Content-Length: {len(data)}", *(f"{k}: {v}" for k, v in headers.items())]
+        h.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + data)  # one write per answer
 
     def _inject(self, key: str, attempt: int) -> None:
         f = self.faults
@@ -379,8 +405,10 @@ class FakeJira:
         project = self._project(me, kw["pkey"])
         if not self._project_admin(me, project):
             raise _Reply(403, _errors("You cannot view the configuration of this project."))
-        scheme = self.rules.schemes[project.permission_scheme_id or ""]
-        return 200, {"id": int(scheme.id), "name": scheme.name, "description": scheme.description,
+        if project.permission_scheme_id is None:  # a team-managed project of a generated site
+            raise _Reply(404, _errors("The project has no permission scheme."))
+        scheme = self.rules.schemes[project.permission_scheme_id]
+        return 200, {"id": _number(scheme.id), "name": scheme.name, "description": scheme.description,
                      "self": self._self(f"/permissionscheme/{scheme.id}")}
 
     def _holder(self, holder: Holder) -> dict:
@@ -395,11 +423,11 @@ class FakeJira:
         expanded = bool(q.get("expand"))
         out = []
         for s in self.site.permission_schemes:
-            item: dict[str, Any] = {"id": int(s.id), "name": s.name, "description": s.description,
+            item: dict[str, Any] = {"id": _number(s.id), "name": s.name, "description": s.description,
                                     "self": self._self(f"/permissionscheme/{s.id}")}
             if expanded:
                 item["expand"] = "permissions,user,group,projectRole,field,all"
-                item["permissions"] = [{"id": int(g.id), "permission": g.permission, "holder": self._holder(g.holder),
+                item["permissions"] = [{"id": _number(g.id), "permission": g.permission, "holder": self._holder(g.holder),
                                         "self": self._self(f"/permissionscheme/{s.id}/permission/{g.id}")}
                                        for g in s.grants]
             out.append(item)
@@ -421,7 +449,7 @@ class FakeJira:
         actors = project.role_actors.get(role.id)
         listed: list[dict] = []
         n = 20000
-        groups = {g.name: g for g in self.site.groups}
+        groups = self._groups_by_name
         for group in actors.groups if actors else ():
             n += 1
             listed.append({"id": n, "type": "atlassian-group-role-actor", "displayName": group, "name": group,
@@ -431,7 +459,7 @@ class FakeJira:
             listed.append({"id": n, "type": "atlassian-user-role-actor",
                            "displayName": self.rules.accounts[account_id].display_name,
                            "actorUser": {"accountId": account_id}})
-        return 200, {"id": int(role.id), "name": role.name, "description": role.description, "actors": listed,
+        return 200, {"id": _number(role.id), "name": role.name, "description": role.description, "actors": listed,
                      "self": self._self(f"/project/{project.id}/role/{role.id}"), "admin": False,
                      "default": role.id == "10000", "roleConfigurable": True, "translatedName": role.name}
 
@@ -454,8 +482,8 @@ class FakeJira:
             raise _Reply(403, _errors("Only Jira administrators can view group members."))
         wanted_id = (q.get("groupId") or [None])[0]
         wanted_name = (q.get("groupname") or [None])[0]
-        group = next((g for g in self.site.groups if (wanted_id and g.group_id == wanted_id)
-                      or (wanted_name and g.name == wanted_name)), None)
+        group = (self._groups_by_id.get(wanted_id) if wanted_id else None) or \
+            (self._groups_by_name.get(wanted_name) if wanted_name else None)
         if group is None:
             raise _Reply(404, _errors("Group not found."))
         inactive = (q.get("includeInactiveUsers") or ["false"])[0] == "true"
@@ -478,12 +506,12 @@ class FakeJira:
 
     def _security_body(self, scheme_id: str) -> dict:
         s = self.rules.security[scheme_id]
-        out: dict[str, Any] = {"id": int(s.id), "name": s.name, "description": "",
+        out: dict[str, Any] = {"id": _number(s.id), "name": s.name, "description": "",
                                "self": self._self(f"/issuesecurityschemes/{s.id}"),
                                "levels": [{"id": lv.id, "name": lv.name, "description": lv.description,
                                            "self": self._self(f"/securitylevel/{lv.id}")} for lv in s.levels]}
         if s.default_level_id is not None:
-            out["defaultSecurityLevelId"] = int(s.default_level_id)
+            out["defaultSecurityLevelId"] = _number(s.default_level_id)
         return out
 
     def _project_security(self, me, q, body, key, **kw):
@@ -606,7 +634,7 @@ class FakeJira:
             scheme: dict[str, Any] = {"name": s.name, "description": "", "defaultWorkflow": s.default_workflow,
                                       "issueTypeMappings": dict(s.issue_type_workflows)}
             if scheme_id != "default":
-                scheme["id"] = int(scheme_id)
+                scheme["id"] = _number(scheme_id)
                 scheme["self"] = self._self(f"/workflowscheme/{scheme_id}")
             values.append({"projectIds": pids, "workflowScheme": scheme})
         return 200, {"values": values}
@@ -616,9 +644,10 @@ class FakeJira:
             raise _Reply(401, _errors("You are not allowed to read these workflows."))
         names = (body or {}).get("workflowNames") or []
         found = [w for w in self.site.workflows if w.name in names]
-        used = sorted({s.id for w in found for s in w.statuses}, key=int)
+        names_of = {s.id: s.name for w in found for s in w.statuses}
+        used = sorted(names_of, key=_number)
         return 200, {
-            "statuses": [{"id": sid, "name": STATUSES[sid], "statusReference": _ref(sid),
+            "statuses": [{"id": sid, "name": STATUSES.get(sid, names_of[sid]), "statusReference": _ref(sid),
                           "statusCategory": "DONE" if sid == "10001" else "TODO" if sid == "1" else "IN_PROGRESS",
                           "scope": {"type": "GLOBAL"}, "description": ""} for sid in used],
             "workflows": [{"id": f"wf-{zlib.crc32(w.name.encode()):08x}", "name": w.name, "description": "",
@@ -638,6 +667,24 @@ class FakeJira:
         return "/rest/servicedeskapi/servicedesk", 200, {
             "size": len(values), "start": start, "limit": limit, "isLastPage": start + len(values) >= len(desks),
             "values": values, "_links": {"base": self.url, "context": ""}}
+
+
+class _Headers(dict):
+    """Request headers by lower-cased name; ``get`` ignores case, as ``email.message.Message.get`` does."""
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+    def __getitem__(self, name: str) -> Any:
+        return super().get(name.lower())
+
+
+_REASONS = {s.value: s.phrase for s in HTTPStatus}
+
+
+def _number(value: str) -> int:
+    """Jira's ids are numbers; a generated site may use other text (benchmarks/gen_site.py): a stable number."""
+    return int(value) if value.isdigit() else zlib.crc32(value.encode()) % 10**9
 
 
 def _ref(status_id: str) -> str:
