@@ -19,8 +19,10 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.resolve import resolve_account
+from explorer.jira import shape
 from explorer.jira.client import API, JiraClient
 from explorer.jira.errors import PermissionDenied
+from explorer.jira.shape import Shape
 from explorer.jira.tasks import all_of
 
 CHECK = f"{API}/permissions/check"
@@ -165,15 +167,32 @@ async def _ask(client: JiraClient, account_id: str, *, globals_: list[str] | Non
         raise PermissionDenied(f"permission denied by {client.host} (HTTP 403 for POST {CHECK}): asking Jira about "
                                "another account needs the global permission Administer Jira", status=403,
                                endpoint=e.endpoint) from None
-    data = data if isinstance(data, dict) else {}
-    granted_globals = {str(k) for k in data.get("globalPermissions") or []}
+    try:
+        return _granted(data)
+    except Shape as e:
+        raise client.shape_error(f"POST {CHECK}", f"a list of granted permissions ({e})") from None
+
+
+def _granted(data: object) -> tuple[set[str], dict[str, tuple[set, set]]]:
+    answer = shape.obj(data, "the answer")
+    granted_globals = {shape.text(k, "a global permission") for k in shape.items(answer.get("globalPermissions"),
+                                                                              "globalPermissions")}
     granted: dict[str, tuple[set, set]] = {}
-    for item in data.get("projectPermissions") or []:
-        if isinstance(item, dict) and item.get("permission"):
-            projects, issues = granted.setdefault(str(item["permission"]), (set(), set()))
-            projects.update(int(x) for x in item.get("projects") or [])
-            issues.update(int(x) for x in item.get("issues") or [])
+    for item in shape.items(answer.get("projectPermissions"), "projectPermissions"):
+        entry = shape.obj(item, "a project permission")
+        permission = shape.opt_text(entry.get("permission"), "a permission key")
+        if permission:
+            projects, issues = granted.setdefault(permission, (set(), set()))
+            projects.update(_id(x) for x in shape.items(entry.get("projects"), f"the projects of {permission}"))
+            issues.update(_id(x) for x in shape.items(entry.get("issues"), f"the issues of {permission}"))
     return granted_globals, granted
+
+
+def _id(value: object) -> int:
+    text = shape.text(value, "an id")
+    if not text.isdigit() or len(text) > 18:
+        raise Shape(f"the id {text[:20]!r} is not a number")
+    return int(text)
 
 
 def _numeric(value: str, what: str) -> int:
