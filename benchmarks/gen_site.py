@@ -1,9 +1,12 @@
-"""Generate a large, realistic Jira Cloud site as a snapshot, deterministically (seeded).
+"""Generate a large Jira Cloud site as a snapshot, skewed like real sites and deterministic (seeded).
 
-Default size: 50,000 accounts, 5,000 groups with skewed sizes, 2,000 projects sharing 300 permission schemes,
-20 project roles with group and user actors, 40 issue security schemes, workflows with status properties and
-10,000 issues.  ``python benchmarks/gen_site.py -o big.jpsnap`` writes it; ``generate(scale=0.01)`` gives a
-small site of the same shape for tests.
+Default size (issue 12's site): 50,000 accounts (6% portal customers, 0.6% app accounts, 3% deactivated),
+5,000 groups with ~249,000 memberships (one jira-users style group of ~37,000, the Service Management
+agents, 16 departments of hundreds to thousands, a long tail of small teams), 2,000 projects on 283
+permission schemes, 20 project roles (Viewers holds the big group in half the projects, Developers a
+department in 40%, every project gives the apps' group the add-ons role), 40 issue security schemes,
+workflows with status properties and 10,000 issues.  ``python benchmarks/gen_site.py -o big.jpsnap``
+writes it; ``generate(scale=0.01)`` gives a small site of the same shape for tests.
 """
 
 from __future__ import annotations
@@ -58,6 +61,11 @@ def _aid(rng: random.Random) -> str:
     return f"712020:{rng.getrandbits(128):032x}"
 
 
+def _tail_size(rng: random.Random, cap: int) -> int:
+    """A long-tailed group size: most groups hold a handful of accounts, a few hold hundreds."""
+    return max(1, min(cap, int(rng.paretovariate(0.93) * 4)))
+
+
 def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
     """A site of the documented shape; ``scale`` shrinks every count (tests use a small one)."""
     rng = random.Random(seed)
@@ -65,34 +73,46 @@ def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
     def n(count: int, minimum: int = 1) -> int:
         return max(minimum, int(count * scale))
 
-    # accounts
+    # accounts: 6% portal customers, 0.6% apps, the rest people; 3% of all deactivated
     accounts: list[Account] = []
     for i in range(n(50_000, 20)):
         kind = AccountType.ATLASSIAN
         roll = rng.random()
-        if roll < 0.02:
+        if roll < 0.06:
             kind = AccountType.CUSTOMER
-        elif roll < 0.026:
+        elif roll < 0.066:
             kind = AccountType.APP
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}"
         email = None if kind is AccountType.APP or rng.random() < 0.1 else f"user{i}@example-corp.test"
-        accounts.append(Account(_aid(rng), name, email, rng.random() > 0.05, kind))
-    licensed = [a.account_id for a in accounts if a.account_type is AccountType.ATLASSIAN]
+        accounts.append(Account(_aid(rng), name, email, rng.random() > 0.03, kind))
+    people = [a.account_id for a in accounts if a.account_type is AccountType.ATLASSIAN]
     customers = [a.account_id for a in accounts if a.account_type is AccountType.CUSTOMER]
     apps = [a.account_id for a in accounts if a.account_type is AccountType.APP]
 
-    # groups with skewed sizes (a few huge product groups, a long tail of small teams)
+    # groups: one jira-users style group with ~79% of the people (~37,000 of 50,000 accounts), the
+    # Service Management agents, the apps' group, a few departments of hundreds to thousands, and a long
+    # tail of small teams (median 8 members)
+    shuffled = rng.sample(people, len(people))
+    software = tuple(shuffled[: int(len(people) * 0.79)])
     groups: list[Group] = [
-        Group("jira-software-users", "g-0", tuple(licensed[: int(len(licensed) * 0.92)]) + tuple(apps)),
-        Group("jira-servicemanagement-users", "g-1", tuple(rng.sample(licensed, len(licensed) // 8))),
-        Group("jira-admins", "g-2", tuple(rng.sample(licensed, min(25, len(licensed))))),
-        Group("site-admins", "g-3", tuple(rng.sample(licensed, min(10, len(licensed))))),
+        Group("jira-software-users", "g-0", software),
+        Group("jira-servicemanagement-users", "g-1", tuple(rng.sample(people, len(people) // 12))),
+        Group("jira-admins", "g-2", tuple(rng.sample(people, min(25, len(people))))),
+        Group("site-admins", "g-3", tuple(rng.sample(people, min(10, len(people))))),
+        Group("atlassian-addons", "g-4", tuple(apps)),
     ]
-    for i in range(4, n(5_000, 10)):
-        size = min(len(licensed), int(rng.paretovariate(1.3) * 4))
-        groups.append(Group(f"team-{i:04d}", f"g-{i}", tuple(rng.sample(licensed, size))))
+    departments = ("engineering", "product", "sales", "support", "finance", "marketing", "design", "data",
+                   "security", "operations", "legal", "hr", "it", "research", "partners", "contractors")[:n(16)]
+    for i, dept in enumerate(departments):
+        size = min(len(people), max(1, int(len(people) * rng.uniform(0.01, 0.2) / (1 + i / 4))))
+        groups.append(Group(dept, f"g-{len(groups)}", tuple(rng.sample(people, size))))
+    big_groups = [g.name for g in groups[:2]] + list(departments)
+    for i in range(len(groups), max(n(5_000), len(groups) + 5)):
+        size = _tail_size(rng, max(1, len(people) // 20))
+        groups.append(Group(f"team-{i:04d}", f"g-{i}", tuple(rng.sample(people, size))))
     group_names = [g.name for g in groups]
-    small_groups = group_names[4:]
+    group_ids = {g.name: g.group_id for g in groups}
+    small_groups = group_names[5 + len(departments):]
 
     roles = tuple(Role(str(10000 + i), name) for i, name in enumerate(
         ["Administrators", "Developers", "QA", "Viewers", "Service Desk Team", "Service Desk Customers",
@@ -102,19 +122,23 @@ def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
     # permission schemes
     holder_kinds = ["projectRole"] * 12 + ["group"] * 4 + ["applicationRole", "reporter", "assignee", "projectLead",
                                                            "userCustomField", "groupCustomField", "anyone"]
+
+    def grant_group() -> str:
+        return rng.choice(big_groups) if rng.random() < 0.1 else rng.choice(small_groups)
+
     schemes: list[PermissionScheme] = []
-    for s in range(n(300, 3)):
+    for s in range(n(283, 3)):
         grants: list[Grant] = []
         for perm in PERMS:
             for _ in range(rng.randint(1, 5)):
                 kind = rng.choice(holder_kinds)
                 if kind == "anyone" and perm != "BROWSE_PROJECTS":
                     kind = "projectRole"
-                param = {"projectRole": lambda: rng.choice(role_ids[:8]), "group": lambda: rng.choice(small_groups),
+                param = {"projectRole": lambda: rng.choice(role_ids[:8]), "group": grant_group,
                          "applicationRole": lambda: rng.choice(["", "jira-software"]),
                          "userCustomField": lambda: "customfield_10050",
                          "groupCustomField": lambda: "customfield_10060"}.get(kind, lambda: None)()
-                holder = Holder(kind, param or None, f"g-{group_names.index(param)}" if kind == "group" else None)
+                holder = Holder(kind, param or None, group_ids[param] if kind == "group" else None)
                 grants.append(Grant(str(len(grants) + s * 1000), perm, holder))
             if perm in ("BROWSE_PROJECTS", "SERVICEDESK_AGENT", "CREATE_ISSUES") and s % 3 == 0:
                 grants.append(Grant(f"{s}-{perm}-portal", perm, Holder("sd.customer.portal.only")))
@@ -153,21 +177,31 @@ def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
                        frozen_map({t.id: rng.choice(workflows).name for t in ISSUE_TYPES if rng.random() < 0.5}))
         for i in range(n(120, 2)))
 
-    # projects
+    # projects: roles hold users, small teams and big groups (everyone as Viewers, a department as Developers)
     projects: list[Project] = []
     for p in range(n(2_000, 4)):
         kind = rng.choices([ProjectType.SOFTWARE, ProjectType.SERVICE_DESK, ProjectType.BUSINESS], [6, 2, 2])[0]
         actors = {}
         for role_id in role_ids:
             if rng.random() < 0.6:
-                actors[role_id] = RoleActors(tuple(rng.sample(licensed, rng.randint(0, 6))),
+                actors[role_id] = RoleActors(tuple(rng.sample(people, rng.randint(0, 6))),
                                              tuple(rng.sample(small_groups, rng.randint(0, 3))))
-        if kind is ProjectType.SERVICE_DESK and customers:
-            actors[role_ids[5]] = RoleActors(tuple(rng.sample(customers, min(len(customers), rng.randint(1, 40)))))
+        if rng.random() < 0.5:
+            actors[role_ids[3]] = RoleActors(actors.get(role_ids[3], RoleActors()).users, ("jira-software-users",))
+        if rng.random() < 0.4:
+            actors[role_ids[1]] = RoleActors(actors.get(role_ids[1], RoleActors()).users,
+                                             (rng.choice(departments), *rng.sample(small_groups, rng.randint(0, 2))))
+        actors[role_ids[6]] = RoleActors((), ("atlassian-addons",))
+        if kind is ProjectType.SERVICE_DESK:
+            if rng.random() < 0.5:
+                actors[role_ids[4]] = RoleActors(actors.get(role_ids[4], RoleActors()).users,
+                                                 ("jira-servicemanagement-users",))
+            if customers:
+                actors[role_ids[5]] = RoleActors(tuple(rng.sample(customers, min(len(customers), rng.randint(1, 40)))))
         team = rng.random() < 0.03
         projects.append(Project(
             id=str(50000 + p), key=f"P{p:04d}", name=f"Project {p}", project_type=kind, team_managed=team,
-            archived=rng.random() < 0.05, lead=rng.choice(licensed),
+            archived=rng.random() < 0.05, lead=rng.choice(people),
             permission_scheme_id=None if team else rng.choice(schemes).id,
             issue_security_scheme_id=rng.choice(security).id if rng.random() < 0.3 and not team else None,
             workflow_scheme_id=rng.choice(wf_schemes).id,
@@ -201,8 +235,8 @@ def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
         issues.append(Issue(
             key=f"{project.key}-{i + 1}", id=str(100000 + i), project_key=project.key, issue_type=itype,
             status_id=status.id, status_name=status.name, parent_key=parent, security_level_id=level,
-            reporter=rng.choice(licensed), assignee=rng.choice(licensed) if rng.random() < 0.7 else None,
-            user_fields=frozen_map({"customfield_10050": tuple(rng.sample(licensed, rng.randint(0, 2)))}),
+            reporter=rng.choice(people), assignee=rng.choice(people) if rng.random() < 0.7 else None,
+            user_fields=frozen_map({"customfield_10050": tuple(rng.sample(people, rng.randint(0, 2)))}),
             group_fields=frozen_map({"customfield_10060": tuple(rng.sample(small_groups, rng.randint(0, 1)))}),
             summary=f"Issue {i}",
         ))
@@ -216,7 +250,7 @@ def generate(seed: int = 42, scale: float = 1.0) -> Snapshot:
             facts.append(Fact(FactKind.TEAM_ROLES, p.key, Status.COMPLETE, "(demo generator)"))
     return Snapshot(
         site=Site("https://big-corp.atlassian.net", title="Generated large site"),
-        provenance=Provenance("2026-11-01T00:00:00Z", licensed[0], "bench", f"seed={seed} scale={scale}"),
+        provenance=Provenance("2026-11-01T00:00:00Z", people[0], "bench", f"seed={seed} scale={scale}"),
         accounts=tuple(accounts),
         groups=tuple(groups),
         application_roles=(ApplicationRole("jira-software", "Jira Software", ("jira-software-users",)),
