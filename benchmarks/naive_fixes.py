@@ -28,7 +28,7 @@ def naive_suggest_fixes(ix: SiteIndex, exp: Explanation, limit: int = 5) -> tupl
     project, issue = resolve_scope(ix, exp.project_key, exp.issue_key)
     found = proven(ix, exp, Generator(ix, exp, project, issue))
     fixes = [naive_describe(ix, exp, project, combo) for combo in found]
-    fixes.sort(key=lambda f: rank_key(ix, exp, project, f))
+    fixes.sort(key=lambda f: rank_key(ix, exp, project, f.changes, len(f.also_grants) + f.other_accounts, f.summary))
     return tuple(fixes[:limit])
 
 

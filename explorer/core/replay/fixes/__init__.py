@@ -17,7 +17,7 @@ from explorer.core.model import Account, Snapshot
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.evaluator import evaluate_in, resolve_scope
 from explorer.core.replay.explanation import Explanation, Fix, Verdict
-from explorer.core.replay.fixes.blast import Blast
+from explorer.core.replay.fixes.blast import Blast, Measured, fix_summary
 from explorer.core.replay.fixes.candidates import Generator
 from explorer.core.replay.fixes.proof import proven
 from explorer.core.replay.fixes.ranking import rank_key
@@ -43,6 +43,11 @@ def suggest_fixes(ix: SiteIndex, exp: Explanation, limit: int = 5) -> tuple[Fix,
     project, issue = resolve_scope(ix, exp.project_key, exp.issue_key)
     found = proven(ix, exp, Generator(ix, exp, project, issue))
     blast = Blast(ix, exp, project, issue)
-    fixes = [blast.describe(combo) for combo in found]
-    fixes.sort(key=lambda f: rank_key(ix, exp, project, f))
-    return tuple(fixes[:limit])
+    measured = [blast.measure(combo) for combo in found]
+
+    def key(m: Measured) -> tuple:
+        changes = tuple(c.change for c in m.combo)
+        return rank_key(ix, exp, project, changes, m.size, fix_summary(changes))
+
+    measured.sort(key=key)
+    return tuple(blast.fix(m) for m in measured[:limit])

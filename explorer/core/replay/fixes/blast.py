@@ -16,12 +16,17 @@ as the benchmark's baseline); a hypothesis test holds them equal.
 
 from __future__ import annotations
 
-from explorer.core.model import ANONYMOUS_ID, Issue, Project
-from explorer.core.replay import bulk, catalogue
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import repeat
+
+from explorer.core.model import ANONYMOUS_ID, Issue, Project, Snapshot
+from explorer.core.replay import catalogue
 from explorer.core.replay.evaluator import evaluate_in
-from explorer.core.replay.explanation import Explanation, Fix, Verdict
+from explorer.core.replay.explanation import Change, Explanation, Fix, Verdict
 from explorer.core.replay.fixes.candidates import Candidate, merge
-from explorer.core.replay.fixes.rows import BIT, AccountRows, bits_to_keys, group_reach
+from explorer.core.replay.fixes.rows import ADMIN, BIT, AccountRows, Row, bits_to_keys, group_reach
 from explorer.core.replay.index import Patch, SiteIndex
 
 EVERY_PROJECT = None  # what touched_projects returns when a change can reach every project
@@ -55,6 +60,22 @@ def touched_projects(ix: SiteIndex, patched: SiteIndex, account_id: str, patch: 
     return reach
 
 
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """A proven fix's blast radius, counted: enough to rank it; :meth:`Blast.fix` spells it out."""
+
+    combo: tuple[Candidate, ...]
+    listing: list[str]  # the projects a blast radius lists, in order
+    gained: dict[str, int]  # project key -> bits of the other permissions the fix grants there
+    gained_count: int
+    others: int
+    issue_only: bool
+
+    @property
+    def size(self) -> int:
+        return self.gained_count + self.others
+
+
 class Blast:
     """Blast radii of the fixes for one denial, sharing the account's rows before any change."""
 
@@ -64,6 +85,12 @@ class Blast:
         self.project = project
         self.issue = issue
         self._before: AccountRows | None = None
+        self._after_one: dict[Candidate, AccountRows] = {}
+        self._reached: dict[tuple, frozenset[str]] = {}
+        self._reached_count: dict[tuple, int] = {}
+        self._cells: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}
+        self._site_keys = [p.key for p in ix.snapshot.projects]
+        self._site_position = {key: i for i, key in enumerate(self._site_keys)}
 
     @property
     def before(self) -> AccountRows:
@@ -71,30 +98,38 @@ class Blast:
             self._before = AccountRows(self.ix, self.exp.account)
         return self._before
 
-    def describe(self, combo: tuple[Candidate, ...]) -> Fix:
-        exp = self.exp
-        patch = merge(combo)
-        patched = self.ix.with_patch(patch)
+    def measure(self, combo: tuple[Candidate, ...]) -> Measured:
+        """What else the fix grants the account (as bits per project), and how many others it reaches."""
+        patched = self.ix.with_patch(merge(combo))
         scopes = {c.scope for c in combo}
         issue_only = scopes <= {"issue", "workflow"}
-        if issue_only:
-            gained = self._gained_on_issue(patched)
-        else:
-            gained = self._gained_in_projects(patched, patch, self._projects(combo, scopes))
-        others = self._other_accounts(patched, combo)
-        changes = tuple(c.change for c in combo)
-        summary = " and ".join(c.summary[0].lower() + c.summary[1:] if i else c.summary
-                               for i, c in enumerate(changes))
-        blast = blast_summary(gained, others, combo, issue_only, exp)
+        listing = [self.project.key] if issue_only else self._projects(combo, scopes)
+        gained = self._gained_on_issue(patched) if issue_only else self._gained_in_projects(combo, patched, listing)
+        count = sum(bits.bit_count() for bits in gained.values())
+        return Measured(combo, listing, gained, count, self._other_accounts(patched, combo), issue_only)
+
+    def fix(self, m: Measured) -> Fix:
+        """The fix in words, with every cell of its blast radius."""
+        listed = [key for key in m.listing if key in m.gained]
+        gained: list[tuple[str, str]] = []
+        for key in listed:
+            cells = self._cells.get((key, m.gained[key]))
+            if cells is None:  # fixes that share a change list the same cells: build them once
+                cells = self._cells[(key, m.gained[key])] = tuple(zip(repeat(key), bits_to_keys(m.gained[key])))
+            gained.extend(cells)
+        per_project = {key: m.gained[key].bit_count() for key in listed}
+        admin = [key for key in listed if m.gained[key] & ADMIN]
+        changes = tuple(c.change for c in m.combo)
         note = "Changing a status property affects every issue in that status, for everyone." \
-            if "workflow" in scopes else ""
-        return Fix(summary, changes, tuple(gained), others, blast, note)
+            if any(c.scope == "workflow" for c in m.combo) else ""
+        return Fix(fix_summary(changes), changes, tuple(gained), m.others,
+                   blast_words(per_project, admin, m.others, m.combo, m.issue_only, self.exp), note)
 
     # -- what else the account gains ---------------------------------------------------------
     def _projects(self, combo: tuple[Candidate, ...], scopes: set[str]) -> list[str]:
         """The projects whose other permissions the blast radius lists, in the order it lists them."""
         if "site" in scopes:
-            return [p.key for p in self.ix.snapshot.projects]
+            return self._site_keys
         if "scheme" in scopes:
             keys: set[str] = {self.project.key}
             for cand in combo:
@@ -103,37 +138,77 @@ class Blast:
             return sorted(keys)
         return [self.project.key]
 
-    def _gained_in_projects(self, patched: SiteIndex, patch: Patch, projects: list[str]) -> list[tuple[str, str]]:
-        aid = self.exp.account.account_id
-        reach = touched_projects(self.ix, patched, aid, patch)
-        if reach is not None:
-            projects = [key for key in projects if key in reach]
-        if not projects:
-            return []
-        after = AccountRows(patched, self.exp.account)
-        gained: list[tuple[str, str]] = []
-        target = BIT.get(self.exp.permission, 0)
-        for key in projects:
-            project = patched.project(key)
-            if project is None:
-                continue
-            bits = after.row(project)[0] & ~self.before.row(project)[0]
-            if key == self.exp.project_key:
-                bits &= ~target
-            gained.extend((key, perm) for perm in bits_to_keys(bits))
-        return gained
+    def _gain(self, rows: Callable[[Project], Row], key: str) -> int:
+        """Bits newly allowed in one project (the target cell excluded)."""
+        project = self.ix.project(key)
+        if project is None:
+            return 0
+        bits = rows(project)[0] & ~self.before.row(project)[0]
+        return bits & ~BIT.get(self.exp.permission, 0) if key == self.exp.project_key else bits
 
-    def _gained_on_issue(self, patched: SiteIndex) -> list[tuple[str, str]]:
+    def _gains(self, rows: Callable[[Project], Row], keys: Iterable[str], into: dict[str, int] | None = None
+               ) -> dict[str, int]:
+        """Bits newly allowed per project, where there are any (``into`` updated in place)."""
+        gains = {} if into is None else into
+        for key in keys:
+            bits = self._gain(rows, key)
+            if bits:
+                gains[key] = bits
+            else:
+                gains.pop(key, None)
+        return gains
+
+    def _single(self, cand: Candidate) -> tuple[AccountRows, dict[str, int] | None]:
+        """A change's rows alone, and (for a change that reaches every project) its gains everywhere."""
+        found = self._after_one.get(cand)
+        if found is None:
+            rows = AccountRows(self.ix.with_patch(cand.patch), self.exp.account, base=self.before)
+            reach = touched_projects(self.ix, rows.ix, self.exp.account.account_id, cand.patch)
+            found = self._after_one[cand] = (rows, self._gains(rows.row, self._site_keys) if reach is None else None)
+        return found
+
+    def _gained_in_projects(self, combo: tuple[Candidate, ...], patched: SiteIndex,
+                            projects: list[str]) -> dict[str, int]:
+        """Bits newly allowed per listed project.
+
+        Only the projects the combination reaches are asked.  When one of its changes reaches
+        every project (a product's access, say), that change's gains are worked out once for
+        every combination sharing it, and only the projects the other changes reach are asked.
+        """
+        aid = self.exp.account.account_id
+        listed = None if projects is self._site_keys else set(projects)
+        reach = touched_projects(self.ix, patched, aid, merge(combo))
+        if reach is not None:
+            keys = reach if listed is None else reach & listed
+            rows = self._single(combo[0])[0] if len(combo) == 1 else AccountRows(patched, self.exp.account,
+                                                                                  base=self.before)
+            return self._gains(rows.row, keys)
+        widest = next((c for c in combo
+                       if touched_projects(self.ix, self.ix.with_patch(c.patch), aid, c.patch) is None), None)
+        if widest is None:  # only together do the changes reach everywhere
+            return self._gains(AccountRows(patched, self.exp.account, base=self.before).row, projects)
+        parent, everywhere = self._single(widest)
+        assert everywhere is not None
+        if len(combo) == 1:
+            return everywhere if listed is None else {k: v for k, v in everywhere.items() if k in listed}
+        rest = merge(tuple(c for c in combo if c is not widest))
+        own = touched_projects(parent.ix, patched, aid, rest)
+        child = AccountRows(patched, self.exp.account, base=parent)
+        if own is None or listed is not None:
+            return self._gains(child.row, projects)
+        return self._gains(child.row, own, dict(everywhere))
+
+    def _gained_on_issue(self, patched: SiteIndex) -> dict[str, int]:
         exp = self.exp
-        gained: list[tuple[str, str]] = []
+        bits = 0
         for perm in catalogue.PROJECT_PERMISSIONS:
             if perm.key == exp.permission:
                 continue
             if evaluate_in(self.ix, exp.account, perm.key, exp.project_key, exp.issue_key).verdict is Verdict.ALLOWED:
                 continue
             if evaluate_in(patched, exp.account, perm.key, exp.project_key, exp.issue_key).verdict is Verdict.ALLOWED:
-                gained.append((self.project.key, perm.key))
-        return gained
+                bits |= BIT[perm.key]
+        return {self.project.key: bits} if bits else {}
 
     # -- other accounts ----------------------------------------------------------------------
     def _other_accounts(self, patched: SiteIndex, combo: tuple[Candidate, ...]) -> int:
@@ -142,26 +217,44 @@ class Blast:
         Grant changes reach everyone the new holder names; issue-level changes (security
         level, status properties) reach everyone who can newly browse the issue.
         """
-        ix, exp = self.ix, self.exp
-        parts: list[frozenset[str] | set[str]] = []
-        for cand in combo:
-            change = cand.change
-            if change.action != "add_grant":
-                continue
-            projects = ix.projects_using(change.scheme_id or "") or (exp.project_key,)
+        exp = self.exp
+        grants = tuple(c.change for c in combo if c.change.action == "add_grant")
+        issue_level = bool(exp.issue_key) and any(c.scope in ("issue", "workflow") for c in combo)
+        if not issue_level and len(grants) == 1:
+            key = _holder_key(grants[0])
+            if key not in self._reached_count:
+                self._reached_count[key] = self._count_others(self._holders_reached(grants[0]))
+            return self._reached_count[key]
+        affected: frozenset[str] | set[str] = set().union(*(self._holders_reached(g) for g in grants))
+        if issue_level:
+            affected = affected | self._newly_browsing(patched, affected)
+        return self._count_others(affected)
+
+    def _count_others(self, affected: frozenset[str] | set[str]) -> int:
+        """Active accounts among ``affected`` (the anonymous visitor counts as active, ids that are no
+        account do not), the fix's own account left out: by subtracting the few that are not."""
+        inactive, strangers = _not_active(self.ix)
+        count = len(affected) - len(inactive & affected) - len(strangers & affected)
+        aid = self.exp.account.account_id
+        return count - 1 if aid in affected and aid not in inactive and aid not in strangers else count
+
+    def _holders_reached(self, change: Change) -> frozenset[str]:
+        """The accounts a new grant's holder names, in every project using the scheme (memoised)."""
+        key = _holder_key(change)
+        found = self._reached.get(key)
+        if found is None:
+            ix, t = self.ix, self.ix.t
+            parts: list[frozenset[str]] = []
             if change.holder_type == "projectRole":
-                for key in projects:
-                    role_key = (key, change.holder_parameter or "")
-                    if ix.project(key) is not None:
-                        parts.append(ix.t.role_users.get(role_key, frozenset()))
-                        parts.extend(ix.t.groups.get(g, frozenset()) for g in dict.fromkeys(ix.t.role_groups.get(role_key, ())))
+                for project_key in ix.projects_using(change.scheme_id or "") or (self.exp.project_key,):
+                    role_key = (project_key, change.holder_parameter or "")
+                    if ix.project(project_key) is not None:
+                        parts.append(t.role_users.get(role_key, frozenset()))
+                        parts.extend(t.groups.get(g, frozenset()) for g in t.role_groups.get(role_key, ()))
             elif change.holder_type == "group":
-                parts.append(ix.t.groups.get(change.holder_parameter or "", frozenset()))
-        affected: set[str] = set().union(*parts) if parts else set()
-        if exp.issue_key and any(c.scope in ("issue", "workflow") for c in combo):
-            affected |= self._newly_browsing(patched, affected)
-        affected.discard(exp.account.account_id)
-        return len(affected & _active_or_anonymous(ix))
+                parts.append(t.groups.get(change.holder_parameter or "", frozenset()))
+            found = self._reached[key] = frozenset().union(*parts)
+        return found
 
     def _newly_browsing(self, patched: SiteIndex, skip: set[str]) -> set[str]:
         """Active accounts (not in ``skip``) who cannot browse the issue now and could after the change."""
@@ -177,34 +270,58 @@ class Blast:
         return found
 
 
-def _active_or_anonymous(ix: SiteIndex) -> frozenset[str]:
-    """Accounts whose snapshot record is active, and the anonymous visitor (whom ``ix.account`` calls active)."""
-    try:
-        return bulk.active_universe(ix)
-    except bulk.Unsupported:  # a patched index: the set evaluator's shared sets are for the snapshot itself
-        return frozenset(a for a, acc in ix.t.accounts.items() if acc.active) | {ANONYMOUS_ID}
+def _holder_key(change: Change) -> tuple:
+    """What a new grant's reach depends on: its scheme and holder (not its permission)."""
+    return change.scheme_id, change.holder_type, change.holder_parameter
+
+
+_NOT_ACTIVE: weakref.WeakKeyDictionary[Snapshot, tuple[frozenset[str], frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _not_active(ix: SiteIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """Ids of the snapshot's deactivated accounts, and ids that groups and roles name but no account has
+    (the anonymous visitor is neither: ``ix.account`` calls it active)."""
+    found = _NOT_ACTIVE.get(ix.snapshot)
+    if found is None:
+        t = ix.t
+        inactive = frozenset(a for a, acc in t.accounts.items() if not acc.active)
+        named = frozenset().union(*t.groups.values(), *t.role_users.values())
+        found = _NOT_ACTIVE[ix.snapshot] = (inactive, named - t.accounts.keys() - {ANONYMOUS_ID})
+    return found
+
+
+def fix_summary(changes: tuple[Change, ...]) -> str:
+    """A fix's changes in one sentence."""
+    return " and ".join(c.summary[0].lower() + c.summary[1:] if i else c.summary for i, c in enumerate(changes))
 
 
 def blast_summary(gained: list[tuple[str, str]], others: int, combo: tuple[Candidate, ...], issue_only: bool,
                   exp: Explanation) -> str:
-    """The blast radius in words."""
+    """The blast radius in words, from its cells (project key, permission key) in listing order."""
+    per_project: dict[str, int] = {}
+    for key, _ in gained:
+        per_project[key] = per_project.get(key, 0) + 1
+    admin = [k for k, p in gained if p == catalogue.ADMINISTER_PROJECTS]
+    return blast_words(per_project, admin, others, combo, issue_only, exp)
+
+
+def blast_words(per_project: dict[str, int], admin: list[str], others: int, combo: tuple[Candidate, ...],
+                issue_only: bool, exp: Explanation) -> str:
+    """The blast radius in words, from how many other permissions it grants per project and where it
+    grants Administer Projects."""
     who = exp.account.display_name
     where = f" on {exp.issue_key}" if issue_only else ""
-    if not gained:
+    total = sum(per_project.values())
+    if not total:
         text = f"grants {who} nothing else{where}"
     else:
-        total = len(gained)
         noun = "permission" if total == 1 else "permissions"
         if issue_only:
             text = f"also gives {who} {total} other {noun} on {exp.issue_key}"
         else:
-            per_project: dict[str, int] = {}
-            for key, _ in gained:
-                per_project[key] = per_project.get(key, 0) + 1
             parts = ", ".join(f"{n} in {key}"
                               for key, n in sorted(per_project.items(), key=lambda kv: (-kv[1], kv[0])))
             text = f"also grants {who} {total} other {noun} ({parts})"
-            admin = [k for k, p in gained if p == catalogue.ADMINISTER_PROJECTS]
             if admin:
                 text += f", including Administer Projects in {', '.join(admin)}"
     if others:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from explorer.core.model import Project
-from explorer.core.replay.explanation import Explanation, Fix
+from explorer.core.replay.explanation import Change, Explanation
 from explorer.core.replay.fixes.candidates import ACTION_RANK
 from explorer.core.replay.index import SiteIndex
 
 APP_ROLE_NAME = "atlassian-addons-project-access"
 
 
-def odd(ix: SiteIndex, exp: Explanation, project: Project, fix: Fix) -> bool:
+def odd(ix: SiteIndex, exp: Explanation, project: Project, changes: tuple[Change, ...]) -> bool:
     """A fix that puts an account in a role meant for another kind of account (apps, portal customers).
 
     Jira adds app users to atlassian-addons-project-access, and the customer role holds
@@ -18,7 +18,7 @@ def odd(ix: SiteIndex, exp: Explanation, project: Project, fix: Fix) -> bool:
     so such fixes come last (they stay listed: they do work).
     """
     account_type = exp.account.account_type.value
-    for change in fix.changes:
+    for change in changes:
         if change.action != "add_to_role":
             continue
         if ix.role_name(change.role_id) == APP_ROLE_NAME and account_type != "app":
@@ -28,7 +28,9 @@ def odd(ix: SiteIndex, exp: Explanation, project: Project, fix: Fix) -> bool:
     return False
 
 
-def rank_key(ix: SiteIndex, exp: Explanation, project: Project, fix: Fix) -> tuple:
-    """Sort key: odd advice last, then fewer changes, smaller blast radius, cheaper kind of change, wording."""
-    return (odd(ix, exp, project, fix), len(fix.changes), len(fix.also_grants) + fix.other_accounts,
-            min(ACTION_RANK.get(c.action, 99) for c in fix.changes), fix.summary)
+def rank_key(ix: SiteIndex, exp: Explanation, project: Project, changes: tuple[Change, ...], blast_size: int,
+             summary: str) -> tuple:
+    """Sort key: odd advice last, then fewer changes, smaller blast radius (cells granted to the account
+    besides the target, plus other accounts reached), cheaper kind of change, wording."""
+    return (odd(ix, exp, project, changes), len(changes), blast_size,
+            min(ACTION_RANK.get(c.action, 99) for c in changes), summary)

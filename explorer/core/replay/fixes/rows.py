@@ -59,17 +59,36 @@ Row = tuple[int, int]  # (allowed bits, undetermined bits); every other bit is d
 _UNSET = object()
 
 
-def bits_to_keys(bits: int) -> list[str]:
+_KEY_OF_BIT = {bit: key for key, bit in BIT.items()}
+
+
+_KEYS_OF: dict[int, tuple[str, ...]] = {}
+
+
+def bits_to_keys(bits: int) -> tuple[str, ...]:
     """The permission keys of a mask, in catalogue order."""
-    return [key for key in PERMISSIONS if bits & BIT[key]]
+    found = _KEYS_OF.get(bits)
+    if found is None:
+        keys = []
+        rest = bits
+        while rest:
+            low = rest & -rest
+            keys.append(_KEY_OF_BIT[low])
+            rest ^= low
+        found = tuple(keys)
+        if len(_KEYS_OF) < 4096:
+            _KEYS_OF[bits] = found
+    return found
 
 
 class _SchemeTable:
     """A scheme's grants of catalogue permissions, grouped by holder: which bits each holder gives."""
 
-    __slots__ = ("account_level", "roles", "portal", "lead", "other")
+    __slots__ = ("account_level", "roles", "portal", "lead", "other", "groups", "products")
 
-    def __init__(self, grants_of: Callable[[str], tuple[Grant, ...]]):
+    Entry = tuple[str | None, Holder, int]  # (holder type, holder, permission bits)
+
+    def __init__(self, ix: SiteIndex, grants_of: Callable[[str], tuple[Grant, ...]]):
         bits: dict[tuple, int] = {}
         holders: dict[tuple, Holder] = {}
         for key in PERMISSIONS:
@@ -83,10 +102,16 @@ class _SchemeTable:
         self.portal = 0
         self.lead = 0
         self.other: list[tuple[Holder, int]] = []  # any other type: asked per project and permission
+        self.groups: dict[str, list[_SchemeTable.Entry]] = {}  # group holders, by group name
+        self.products: list[_SchemeTable.Entry] = []  # holders naming a product's access
         for ident, holder in holders.items():
             kind, b = canonical_type(holder.type), bits[ident]
             if kind in _ACCOUNT_LEVEL:
                 self.account_level.append((kind, holder, b))
+                if kind == "group":
+                    self.groups.setdefault(ix.group_name(holder) or "", []).append((kind, holder, b))
+                elif kind == "applicationRole" and holder.parameter:
+                    self.products.append((kind, holder, b))
             elif kind == "projectRole":
                 role_id = holder.parameter or holder.value or ""
                 self.roles[role_id] = self.roles.get(role_id, 0) | b
@@ -103,7 +128,7 @@ class _SiteTables:
 
     def __init__(self, ix: SiteIndex):
         t = ix.t
-        self.schemes = {scheme_id: _SchemeTable(lambda key, g=grants: g.get(key, ()))
+        self.schemes = {scheme_id: _SchemeTable(ix, lambda key, g=grants: g.get(key, ()))
                         for scheme_id, grants in t.grants.items()}
         direct: dict[str, list[tuple[str, str]]] = defaultdict(list)
         by_group: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -123,13 +148,13 @@ class _SiteTables:
             key for key in t.projects if ix.gap(FactKind.PROJECT_ROLES, key) is not None)
         granted: dict[str, set[str]] = defaultdict(set)  # group -> schemes with a grant to it
         for scheme_id, table in self.schemes.items():
-            for kind, holder, _ in table.account_level:
-                if kind == "group":
-                    granted[ix.group_name(holder) or ""].add(scheme_id)
+            for group in table.groups:
+                granted[group].add(scheme_id)
         self.group_schemes = dict(granted)
         # groups whose members get product access or Jira admin: their reach is every project
-        self.broad_groups = frozenset(g for groups in t.app_roles.values() for g in groups) | frozenset(
-            g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
+        self.product_groups = frozenset(g for groups in t.app_roles.values() for g in groups)
+        self.admin_groups = frozenset(g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
+        self.broad_groups = self.product_groups | self.admin_groups
 
 
 _TABLES: weakref.WeakKeyDictionary[Snapshot, _SiteTables] = weakref.WeakKeyDictionary()
@@ -168,9 +193,14 @@ def _or_tri(true: int, unknown: int, tri: Tri, bits: int) -> tuple[int, int]:
 
 
 class AccountRows:
-    """One (non-anonymous) account's rows on one index, possibly patched; rows are memoised per project."""
+    """One (non-anonymous) account's rows on one index, possibly patched; rows are memoised per project.
 
-    def __init__(self, ix: SiteIndex, account: Account):
+    ``base``, the same account's rows on an index this one only adds changes to, lends every
+    answer those changes cannot alter (a scheme's account-level bits, holder matches, role
+    actorships, rows of projects whose answers depend on their scheme alone).
+    """
+
+    def __init__(self, ix: SiteIndex, account: Account, base: AccountRows | None = None):
         if account.is_anonymous:
             raise ValueError("rows are computed for accounts, not the anonymous visitor")
         self.ix = ix
@@ -178,7 +208,7 @@ class AccountRows:
         self.aid = aid = account.account_id
         self.site = _site_tables(ix)
         self._rows: dict[str, Row] = {}
-        self._plain_rows: dict[tuple[str | None, bool], Row] = {}
+        self._shared_rows: dict[tuple, Row] = {}
         self._holder_memo: dict[tuple, Tri] = {}
         self._scheme_memo: dict[str, tuple[_SchemeTable, int, int]] = {}
         self._patched_schemes = {scheme_id for scheme_id, _ in ix.patch.grants}
@@ -190,27 +220,70 @@ class AccountRows:
                 self.product_true, self.product_unknown, ix.product_access(aid, product)[0], BY_ACCESS[access])
         self._admin_memo: object = _UNSET  # asked on first need
         self.logged_in = not ix.is_customer(account)
-        self._roles = self._role_candidates()
+        self.base = base if base is not None and base.aid == aid and base.ix.t is ix.t else None
+        self._changed_groups: frozenset[str] = frozenset()
+        self._products_changed = False
+        if self.base is None:
+            self._sure_roles, self._maybe_roles = self._role_candidates()
+        else:
+            self._inherit(self.base)
+
+    def _inherit(self, base: AccountRows) -> None:
+        ix, aid = self.ix, self.aid
+        self._changed_groups = frozenset(
+            g for member, g in ix.patch.groups
+            if member == aid and (aid, g) not in base.ix.patch.groups and base.ix.in_group(aid, g)[0] is not True)
+        self._products_changed = bool(self._changed_groups & self.site.product_groups)
+        new_roles = [(p, r) for member, p, r in ix.patch.roles if member == aid and (member, p, r) not in base.ix.patch.roles]
+        new_pairs = [pair for g in self._changed_groups for pair in self.site.group_roles.get(g, ())]
+        self._maybe_roles = base._maybe_roles
+        if not new_roles and not new_pairs:
+            self._sure_roles = base._sure_roles
+            return
+        self._sure_roles = dict(base._sure_roles)
+        for project_key, role_id in (*new_roles, *new_pairs):
+            self._sure_roles[project_key] = self._sure_roles.get(project_key, frozenset()) | {role_id}
+
+    def _scheme_from_base(self, table: _SchemeTable, scheme_id: str, project: Project
+                          ) -> tuple[_SchemeTable, int, int]:
+        """A scheme's account-level bits from the base's, re-asking only the holders a change can alter.
+
+        Changes only add (memberships, grants, ...), so a holder's answer can only rise to True:
+        the bits are the base's plus those of the holders now matching.
+        """
+        _, true, unknown = self.base._scheme(scheme_id, project)  # type: ignore[union-attr]
+        changed = [entry for g in self._changed_groups for entry in table.groups.get(g, ())]
+        if self._products_changed:
+            changed += table.products
+        for kind, holder, bits in changed:
+            if self._account_holder(kind, holder, project) is True:
+                true |= bits
+        return table, true, unknown & ~true
 
     # -- role actorships worth asking about ------------------------------------------------
-    def _role_candidates(self) -> dict[str, set[str]]:
-        """Project -> roles where ``role_actor`` may not be False; for every other pair it is False.
+    def _role_candidates(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """Project -> roles the account is surely an actor of, and project -> roles it may be one of.
 
-        role_actor is True through the patch, a direct actorship or a group the account is in,
-        and unknown through a group whose members are not fully known or in a project whose
-        roles are not fully known (those projects are asked about every role).
+        ``role_actor`` is True through the patch, a direct actorship or a group the account is
+        in; it can be unknown through a group whose members are not fully known, or in a
+        project whose roles are not fully known (those projects are asked about every role).
+        Every other (project, role) pair is False.
         """
         ix, aid, site = self.ix, self.aid, self.site
-        found: dict[str, set[str]] = defaultdict(set)
+        sure: dict[str, set[str]] = defaultdict(set)
         for project_key, role_id in site.direct_roles.get(aid, ()):
-            found[project_key].add(role_id)
+            sure[project_key].add(role_id)
         for account_id, project_key, role_id in ix.patch.roles:
             if account_id == aid:
-                found[project_key].add(role_id)
-        for group in (*ix.groups_of(aid), *site.uncertain_groups):
+                sure[project_key].add(role_id)
+        for group in ix.groups_of(aid):
             for project_key, role_id in site.group_roles.get(group, ()):
-                found[project_key].add(role_id)
-        return found
+                sure[project_key].add(role_id)
+        maybe: dict[str, set[str]] = defaultdict(set)
+        for group in site.uncertain_groups:
+            for project_key, role_id in site.group_roles.get(group, ()):
+                maybe[project_key].add(role_id)
+        return {k: frozenset(v) for k, v in sure.items()}, {k: frozenset(v) for k, v in maybe.items()}
 
     def _role(self, project: Project, role_id: str) -> Tri:
         return self.ix.role_actor(project, role_id, self.aid)[0]
@@ -221,7 +294,12 @@ class AccountRows:
         found = self._holder_memo.get(ident, _UNSET)
         if found is _UNSET:
             if kind == "group":  # what match_holder asks for a group, without the words
-                found = self.ix.in_group(self.aid, self.ix.group_name(holder) or "")[0]
+                group = self.ix.group_name(holder) or ""
+                if self.base is not None and group not in self._changed_groups:
+                    return self.base._account_holder(kind, holder, project)
+                found = self.ix.in_group(self.aid, group)[0]
+            elif self.base is not None and not (kind == "applicationRole" and self._products_changed):
+                return self.base._account_holder(kind, holder, project)
             else:
                 found = match_holder(self.ix, holder, Context(self.account, project, None, catalogue.BROWSE)
                                      ).match.as_bool
@@ -234,9 +312,12 @@ class AccountRows:
         if found is None:
             if scheme_id in self._patched_schemes:
                 scheme = self.ix.t.schemes[scheme_id]
-                table = _SchemeTable(lambda key: self.ix.grants(scheme, key))
+                table = _SchemeTable(self.ix, lambda key: self.ix.grants(scheme, key))
             else:
-                table = self.site.schemes.get(scheme_id) or _SchemeTable(lambda key: ())
+                table = self.site.schemes.get(scheme_id) or _SchemeTable(self.ix, lambda key: ())
+                if self.base is not None:
+                    found = self._scheme_memo[scheme_id] = self._scheme_from_base(table, scheme_id, project)
+                    return found
             true = unknown = 0
             for kind, holder, bits in table.account_level:
                 true, unknown = _or_tri(true, unknown, self._account_holder(kind, holder, project), bits)
@@ -252,13 +333,15 @@ class AccountRows:
     def _team_grants(self, project: Project) -> tuple[int, int]:
         true = unknown = 0
         implied = implied_team_role(project)
-        roles = self._roles.get(project.key, ())
+        sure = self._sure_roles.get(project.key, ())
+        ask = self._maybe_roles.get(project.key, ())
         unknown_roles = project.key in self.site.roles_unknown_projects
         for role in project.team_roles:
             bits = sum(BIT[k] for k in role.permissions if k in BIT)
             if not bits:
                 continue
-            tri: Tri = self._role(project, role.id) if unknown_roles or role.id in roles else False
+            tri: Tri = True if role.id in sure else self._role(project, role.id) if (
+                unknown_roles or role.id in ask) else False
             if implied == role.name and self.logged_in:
                 tri = True
             true, unknown = _or_tri(true, unknown, tri, bits)
@@ -266,12 +349,15 @@ class AccountRows:
 
     def _scheme_grants(self, project: Project, scheme_id: str) -> tuple[int, int]:
         table, true, unknown = self._scheme(scheme_id, project)
+        customer = project.customer_role_id
+        for role_id in self._sure_roles.get(project.key, ()):
+            true |= table.roles.get(role_id, 0) | (table.portal if role_id == customer else 0)
         if project.key in self.site.roles_unknown_projects:
-            roles: Iterable[str] = (*table.roles, *((project.customer_role_id,) if project.customer_role_id else ()))
+            ask: Iterable[str] = (*table.roles, *((customer,) if customer else ()))
         else:
-            roles = self._roles.get(project.key, ())
-        for role_id in roles:
-            bits = table.roles.get(role_id, 0) | (table.portal if role_id == project.customer_role_id else 0)
+            ask = self._maybe_roles.get(project.key, ())
+        for role_id in ask:
+            bits = table.roles.get(role_id, 0) | (table.portal if role_id == customer else 0)
             if bits & ~true:
                 true, unknown = _or_tri(true, unknown, self._role(project, role_id), bits & ~true)
         if table.lead and project.lead == self.aid:
@@ -294,15 +380,16 @@ class AccountRows:
             return 0, 0
         archived, _ = self.ix.is_archived(project, None)
         team = project.team_managed and project.permission_scheme_id is None
-        plain = not team and project.key not in self._roles and project.key not in self.site.roles_unknown_projects \
-            and project.lead != self.aid
-        if plain and project.permission_scheme_id in self.ix.t.schemes:
-            plain = not self._scheme(project.permission_scheme_id, project)[0].other
-        if plain:  # nothing here depends on the project beyond its scheme and archive state
-            key = (project.permission_scheme_id, archived)
-            found = self._plain_rows.get(key)
+        shared = not team and project.key not in self._maybe_roles and project.key not in self.site.roles_unknown_projects
+        if shared and project.permission_scheme_id in self.ix.t.schemes:
+            shared = not self._scheme(project.permission_scheme_id, project)[0].other
+        if shared:  # the row depends on the scheme, the archive state and the roles the account surely has
+            sure = self._sure_roles.get(project.key, frozenset())
+            key = (project.permission_scheme_id, archived, sure, project.customer_role_id in sure,
+                   project.lead == self.aid)
+            found = self._shared_rows.get(key)
             if found is None:
-                found = self._plain_rows[key] = self._combine(project, archived, team)
+                found = self._shared_rows[key] = self._combine(project, archived, team)
             return found
         return self._combine(project, archived, team)
 
