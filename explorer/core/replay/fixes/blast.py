@@ -86,11 +86,10 @@ class Blast:
         self.issue = issue
         self._before: AccountRows | None = None
         self._after_one: dict[Candidate, AccountRows] = {}
-        self._reached: dict[tuple, frozenset[str]] = {}
+        self._reached: dict[tuple, _Reach] = {}
         self._reached_count: dict[tuple, int] = {}
         self._cells: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}
-        self._site_keys = [p.key for p in ix.snapshot.projects]
-        self._site_position = {key: i for i, key in enumerate(self._site_keys)}
+        self._site_keys = _site_keys(ix)
 
     @property
     def before(self) -> AccountRows:
@@ -225,20 +224,20 @@ class Blast:
             if key not in self._reached_count:
                 self._reached_count[key] = self._count_others(self._holders_reached(grants[0]))
             return self._reached_count[key]
-        affected: frozenset[str] | set[str] = set().union(*(self._holders_reached(g) for g in grants))
+        reach = _Reach.of([part for g in grants for part in self._holders_reached(g).parts])
         if issue_level:
-            affected = affected | self._newly_browsing(patched, affected)
-        return self._count_others(affected)
+            reach = _Reach.of([*reach.parts, frozenset(self._newly_browsing(patched, reach))])
+        return self._count_others(reach)
 
-    def _count_others(self, affected: frozenset[str] | set[str]) -> int:
-        """Active accounts among ``affected`` (the anonymous visitor counts as active, ids that are no
-        account do not), the fix's own account left out: by subtracting the few that are not."""
+    def _count_others(self, reach: _Reach) -> int:
+        """Active accounts a change reaches (the anonymous visitor counts as active, ids that are no
+        account do not), the fix's own account left out: by subtracting the few that are not active."""
         inactive, strangers = _not_active(self.ix)
-        count = len(affected) - len(inactive & affected) - len(strangers & affected)
+        count = len(reach) - reach.count_in(inactive) - reach.count_in(strangers)
         aid = self.exp.account.account_id
-        return count - 1 if aid in affected and aid not in inactive and aid not in strangers else count
+        return count - 1 if aid in reach and aid not in inactive and aid not in strangers else count
 
-    def _holders_reached(self, change: Change) -> frozenset[str]:
+    def _holders_reached(self, change: Change) -> _Reach:
         """The accounts a new grant's holder names, in every project using the scheme (memoised)."""
         key = _holder_key(change)
         found = self._reached.get(key)
@@ -253,10 +252,10 @@ class Blast:
                         parts.extend(t.groups.get(g, frozenset()) for g in t.role_groups.get(role_key, ()))
             elif change.holder_type == "group":
                 parts.append(t.groups.get(change.holder_parameter or "", frozenset()))
-            found = self._reached[key] = frozenset().union(*parts)
+            found = self._reached[key] = _Reach.of(parts)
         return found
 
-    def _newly_browsing(self, patched: SiteIndex, skip: set[str]) -> set[str]:
+    def _newly_browsing(self, patched: SiteIndex, skip: _Reach) -> set[str]:
         """Active accounts (not in ``skip``) who cannot browse the issue now and could after the change."""
         ix, key = self.ix, self.exp.issue_key
         assert key is not None
@@ -270,9 +269,50 @@ class Blast:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """A union of sets of accounts, kept as its largest part and the rest (the largest is not copied)."""
+
+    big: frozenset[str]
+    rest: frozenset[str]
+
+    @staticmethod
+    def of(parts: Iterable[frozenset[str]]) -> _Reach:
+        distinct = list({id(p): p for p in parts}.values())
+        if not distinct:
+            return _Reach(frozenset(), frozenset())
+        big = max(distinct, key=len)
+        return _Reach(big, frozenset().union(*(p for p in distinct if p is not big)) - big)
+
+    @property
+    def parts(self) -> tuple[frozenset[str], frozenset[str]]:
+        return self.big, self.rest
+
+    def __contains__(self, account_id: str) -> bool:
+        return account_id in self.big or account_id in self.rest
+
+    def __len__(self) -> int:
+        return len(self.big) + len(self.rest)
+
+    def count_in(self, accounts: frozenset[str]) -> int:
+        """How many of ``accounts`` are in the union."""
+        return len(accounts & self.big) + len(accounts & self.rest)
+
+
 def _holder_key(change: Change) -> tuple:
     """What a new grant's reach depends on: its scheme and holder (not its permission)."""
     return change.scheme_id, change.holder_type, change.holder_parameter
+
+
+_SITE_KEYS: weakref.WeakKeyDictionary[Snapshot, list[str]] = weakref.WeakKeyDictionary()
+
+
+def _site_keys(ix: SiteIndex) -> list[str]:
+    """Every project key, in the snapshot's order (how a site-wide blast radius lists them)."""
+    found = _SITE_KEYS.get(ix.snapshot)
+    if found is None:
+        found = _SITE_KEYS[ix.snapshot] = [p.key for p in ix.snapshot.projects]
+    return found
 
 
 _NOT_ACTIVE: weakref.WeakKeyDictionary[Snapshot, tuple[frozenset[str], frozenset[str]]] = weakref.WeakKeyDictionary()

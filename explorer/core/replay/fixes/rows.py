@@ -84,7 +84,7 @@ def bits_to_keys(bits: int) -> tuple[str, ...]:
 class _SchemeTable:
     """A scheme's grants of catalogue permissions, grouped by holder: which bits each holder gives."""
 
-    __slots__ = ("account_level", "roles", "portal", "lead", "other", "groups", "products")
+    __slots__ = ("account_level", "groups", "uncertain_groups", "products", "roles", "portal", "lead", "other")
 
     Entry = tuple[str | None, Holder, int]  # (holder type, holder, permission bits)
 
@@ -97,20 +97,21 @@ class _SchemeTable:
                 ident = (h.type, h.parameter, h.value)
                 holders.setdefault(ident, h)
                 bits[ident] = bits.get(ident, 0) | BIT[key]
-        self.account_level: list[tuple[str | None, Holder, int]] = []
+        self.account_level: list[_SchemeTable.Entry] = []  # holders matched the same way in every project
+        self.groups: dict[str, int] = {}  # group name -> bits of the grants to it
+        self.products: list[_SchemeTable.Entry] = []  # holders naming a product's access
         self.roles: dict[str, int] = {}  # role id -> bits
         self.portal = 0
         self.lead = 0
         self.other: list[tuple[Holder, int]] = []  # any other type: asked per project and permission
-        self.groups: dict[str, list[_SchemeTable.Entry]] = {}  # group holders, by group name
-        self.products: list[_SchemeTable.Entry] = []  # holders naming a product's access
         for ident, holder in holders.items():
             kind, b = canonical_type(holder.type), bits[ident]
-            if kind in _ACCOUNT_LEVEL:
+            if kind == "group":
+                name = ix.group_name(holder) or ""
+                self.groups[name] = self.groups.get(name, 0) | b
+            elif kind in _ACCOUNT_LEVEL:
                 self.account_level.append((kind, holder, b))
-                if kind == "group":
-                    self.groups.setdefault(ix.group_name(holder) or "", []).append((kind, holder, b))
-                elif kind == "applicationRole" and holder.parameter:
+                if kind == "applicationRole" and holder.parameter:
                     self.products.append((kind, holder, b))
             elif kind == "projectRole":
                 role_id = holder.parameter or holder.value or ""
@@ -121,6 +122,12 @@ class _SchemeTable:
                 self.lead |= b
             else:
                 self.other.append((holder, b))
+        # groups whose membership can be "not known" for an account that is not a listed member
+        self.uncertain_groups = tuple(g for g in self.groups if _uncertain(ix, g))
+
+
+def _uncertain(ix: SiteIndex, group: str) -> bool:
+    return group not in ix.t.groups or ix.gap(FactKind.GROUP_MEMBERS, group) is not None
 
 
 class _SiteTables:
@@ -141,9 +148,7 @@ class _SiteTables:
         self.direct_roles = dict(direct)
         self.group_roles = dict(by_group)
         # groups whose membership can be "not known" for an account that is not a listed member
-        self.uncertain_groups = tuple(
-            g for g in by_group
-            if g not in t.groups or ix.gap(FactKind.GROUP_MEMBERS, g) is not None)
+        self.uncertain_groups = tuple(g for g in by_group if _uncertain(ix, g))
         self.roles_unknown_projects = frozenset(
             key for key in t.projects if ix.gap(FactKind.PROJECT_ROLES, key) is not None)
         granted: dict[str, set[str]] = defaultdict(set)  # group -> schemes with a grant to it
@@ -220,6 +225,7 @@ class AccountRows:
                 self.product_true, self.product_unknown, ix.product_access(aid, product)[0], BY_ACCESS[access])
         self._admin_memo: object = _UNSET  # asked on first need
         self.logged_in = not ix.is_customer(account)
+        self._groups = ix.groups_of(aid)  # in_group is True exactly for these (membership or the patch)
         self.base = base if base is not None and base.aid == aid and base.ix.t is ix.t else None
         self._changed_groups: frozenset[str] = frozenset()
         self._products_changed = False
@@ -252,12 +258,12 @@ class AccountRows:
         the bits are the base's plus those of the holders now matching.
         """
         _, true, unknown = self.base._scheme(scheme_id, project)  # type: ignore[union-attr]
-        changed = [entry for g in self._changed_groups for entry in table.groups.get(g, ())]
+        for group in self._changed_groups:  # the account is now a member (through the patch)
+            true |= table.groups.get(group, 0)
         if self._products_changed:
-            changed += table.products
-        for kind, holder, bits in changed:
-            if self._account_holder(kind, holder, project) is True:
-                true |= bits
+            for kind, holder, bits in table.products:
+                if self._account_holder(kind, holder, project) is True:
+                    true |= bits
         return table, true, unknown & ~true
 
     # -- role actorships worth asking about ------------------------------------------------
@@ -293,12 +299,7 @@ class AccountRows:
         ident = (holder.type, holder.parameter, holder.value)
         found = self._holder_memo.get(ident, _UNSET)
         if found is _UNSET:
-            if kind == "group":  # what match_holder asks for a group, without the words
-                group = self.ix.group_name(holder) or ""
-                if self.base is not None and group not in self._changed_groups:
-                    return self.base._account_holder(kind, holder, project)
-                found = self.ix.in_group(self.aid, group)[0]
-            elif self.base is not None and not (kind == "applicationRole" and self._products_changed):
+            if self.base is not None and not (kind == "applicationRole" and self._products_changed):
                 return self.base._account_holder(kind, holder, project)
             else:
                 found = match_holder(self.ix, holder, Context(self.account, project, None, catalogue.BROWSE)
@@ -321,6 +322,17 @@ class AccountRows:
             true = unknown = 0
             for kind, holder, bits in table.account_level:
                 true, unknown = _or_tri(true, unknown, self._account_holder(kind, holder, project), bits)
+            mine = self._groups
+            if len(table.groups) < len(mine):
+                for group, bits in table.groups.items():
+                    if group in mine:
+                        true |= bits
+            else:
+                for group in mine:
+                    true |= table.groups.get(group, 0)
+            for group in table.uncertain_groups:  # what match_holder asks for a group, without the words
+                if group not in mine:
+                    true, unknown = _or_tri(true, unknown, self.ix.in_group(self.aid, group)[0], table.groups[group])
             found = self._scheme_memo[scheme_id] = (table, true, unknown & ~true)
         return found
 
