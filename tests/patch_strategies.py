@@ -72,8 +72,9 @@ def single_changes(draw, snapshot: Snapshot, account_id: str) -> Patch:
     reactivation, a restored project."""
     world = _world(snapshot)
     kind = draw(st.sampled_from(("group", "role", "grant", "reactivate", "restore")))
-    if kind == "group":
-        return Patch(groups=frozenset({(account_id, draw(st.sampled_from(world.group_names + ("not-a-group",))))}))
+    if kind == "group":  # often a group that is a role actor somewhere: joining it reaches those roles
+        actors = tuple(g for p in snapshot.projects for a in p.role_actors.values() for g in a.groups)
+        return Patch(groups=frozenset({(account_id, draw(st.sampled_from(actors + world.group_names + ("x",))))}))
     if kind == "role" and snapshot.projects:
         project = draw(st.sampled_from(snapshot.projects))
         role_ids = tuple(project.role_actors) + tuple(r.id for r in project.team_roles) + world.role_ids

@@ -9,16 +9,24 @@ three-valued set (:class:`~explorer.core.replay.triset.TriSet`), ANDed with Klee
 logic.  Group members, role actors and product holders come from the site's
 shared sets (:mod:`~explorer.core.replay.site_sets`), computed once per index.
 
-This module must agree with the evaluator for every account: a hypothesis test
-compares them on random sites.  Data Center's optional holder types
-(``reportercreate``, ``assigneeassignable``) and hypothetical patches are not
-handled here; :class:`Unsupported` tells callers to fall back to per-account
+Hypothetical changes: ``ix`` may carry a :class:`~explorer.core.replay.patch.Patch`
+(``ix.with_patch(...)``: accounts joining groups and roles, grants added,
+accounts reactivated, projects and issues restored, security levels, assignees
+and reporters changed, status properties removed).  The answers are then the
+evaluator's on the patched index, computed as deltas on the snapshot's cached
+sets (:class:`~explorer.core.replay.site_sets.PatchedSets`); pass the issue as
+the patched index returns it (``ix.issue(key)``), so a proposed assignee counts.
+
+This module must agree with the evaluator for every account, with and without a
+patch: hypothesis tests compare them on random sites and random patches.  Data
+Center's optional holder types (``reportercreate``, ``assigneeassignable``) are
+not handled here; :class:`Unsupported` tells callers to fall back to per-account
 evaluation.
 """
 
 from __future__ import annotations
 
-from explorer.core.model import ANONYMOUS_ID, Holder, Issue, Project
+from explorer.core.model import Holder, Issue, Project
 from explorer.core.replay import catalogue
 from explorer.core.replay.checks import GLOBAL_CHECKS, PROJECT_CHECKS, JiraCheck, SetQuestion
 from explorer.core.replay.holders import accounts_matching, holder_type, via_label
@@ -77,15 +85,12 @@ def many_verdicts(ix: SiteIndex, permissions: list[str] | tuple[str, ...], proje
 
 def universe_of(ix: SiteIndex, include_anonymous: bool = True) -> frozenset[str]:
     """Every account of the snapshot (and the anonymous visitor)."""
-    if not ix.patch:
-        sets = site_sets(ix)
-        return sets.everyone if include_anonymous else sets.accounts
-    accounts = frozenset(ix.t.accounts)
-    return accounts | {ANONYMOUS_ID} if include_anonymous else accounts
+    sets = site_sets(ix)
+    return sets.everyone if include_anonymous else sets.accounts
 
 
 def active_universe(ix: SiteIndex) -> frozenset[str]:
-    """Active accounts and the anonymous visitor (who-can's default)."""
+    """Active accounts (reactivated ones included, under a patch) and the anonymous visitor (who-can's default)."""
     return site_sets(ix).active_or_anonymous
 
 

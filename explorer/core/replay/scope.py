@@ -78,10 +78,11 @@ class Scope:
         """Actors of a role of this project, restricted to the universe.
 
         For a handful of accounts (an account's matrix) this looks the accounts up
-        instead of building the role's closure over every account.
+        instead of building the role's closure over every account (not under a patch:
+        the patched sets know who the patch adds).
         """
         key = (self.project.key, role_id)
-        if len(self.U) > self.small_universe or key in self.s.roles:
+        if len(self.U) > self.small_universe or key in self.s.roles or self.s.patched:
             return self.restricted(self.s.role(self.project, role_id))
         ix = self.ix
         users = ix.t.role_users.get(key, EMPTY)

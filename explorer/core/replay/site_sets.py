@@ -5,19 +5,21 @@ over every account: the members of each group, the actors of each project role
 (directly and through groups), the holders of each product and of each global
 permission.  They are built on first use and kept on the index's tables
 (``bulk_sets``), so every who-can, matrix and diff on the same snapshot reuses them.
-They hold for the snapshot as it is: an index with a :class:`~explorer.core.replay.patch.Patch`
-raises :class:`~explorer.core.replay.triset.Unsupported` (per-account evaluation then).
+For an index with hypothetical changes (a :class:`~explorer.core.replay.patch.Patch`),
+:class:`PatchedSets` applies them as deltas on those cached sets.
 """
 
 from __future__ import annotations
 
 from explorer.core.model import ANONYMOUS_ID, AccountType, FactKind, Project
 from explorer.core.replay.index import SiteIndex
-from explorer.core.replay.triset import EMPTY, NOBODY, TriSet, Unsupported, or_sets
+from explorer.core.replay.triset import EMPTY, NOBODY, TriSet, or_sets
 
 
 class SiteSets:
     """Patch-free, universe-independent sets of one index, computed on first use."""
+
+    patched = False
 
     def __init__(self, ix: SiteIndex):
         self.ix = ix
@@ -33,6 +35,7 @@ class SiteSets:
         self.roles: dict[tuple[str, str], TriSet] = {}
         self.products: dict[str | None, TriSet] = {}
         self.globals: dict[str, TriSet] = {}
+        self.patched_sets: dict[object, PatchedSets] = {}  # by Patch, most recent last
 
     def derived(self, ix: SiteIndex, groups: frozenset[str], projects: frozenset[str]) -> SiteSets:
         """The sets of ``ix``, a changed copy of this index's snapshot in which only these groups' members,
@@ -40,6 +43,7 @@ class SiteSets:
         do not depend on them are reused, the others are computed again on first use."""
         new = SiteSets.__new__(SiteSets)
         new.ix = ix
+        new.patched_sets = {}
         if ix.t.accounts is self.ix.t.accounts:
             for name in ("accounts", "active", "active_or_anonymous", "everyone", "order", "customers", "logged_in"):
                 setattr(new, name, getattr(self, name))
@@ -137,13 +141,88 @@ class SiteSets:
         return cached
 
 
+class PatchedSets(SiteSets):
+    """The shared sets with hypothetical changes (a :class:`~explorer.core.replay.patch.Patch`) applied.
+
+    Computed as deltas on the snapshot's own sets, which stay cached and untouched: a
+    group gains the accounts the patch adds to it; a role gains the accounts added to it
+    and to its groups; product access and global permissions are recomputed only when
+    the patch adds someone to one of their groups; reactivated accounts become active.
+    Everything else a patch changes (grants, security levels, assignees, archive states,
+    status properties) the index answers itself.
+    """
+
+    patched = True
+
+    def __init__(self, ix: SiteIndex, base: SiteSets):  # shares the base's sets: no super().__init__()
+        self.ix = ix
+        self.base = base
+        patch = ix.patch
+        self.accounts, self.everyone, self.order = base.accounts, base.everyone, base.order
+        self.customers, self.logged_in = base.customers, base.logged_in
+        revived = patch.reactivated & base.accounts
+        self.active = base.active | revived if revived else base.active
+        self.active_or_anonymous = base.active_or_anonymous | revived if revived else base.active_or_anonymous
+        added: dict[str, set[str]] = {}
+        for account_id, group in patch.groups:
+            added.setdefault(group, set()).add(account_id)
+        self.added_to_group = {g: frozenset(a) for g, a in added.items()}
+        roles: dict[tuple[str, str], set[str]] = {}
+        for account_id, project_key, role_id in patch.roles:
+            roles.setdefault((project_key, role_id), set()).add(account_id)
+        self.added_to_role = {k: frozenset(a) for k, a in roles.items()}
+        self.groups, self.roles, self.products, self.globals = {}, {}, {}, {}
+
+    def group(self, name: str) -> TriSet:
+        added = self.added_to_group.get(name)
+        if not added:
+            return self.base.group(name)
+        cached = self.groups.get(name)
+        if cached is None:
+            members = self.base.group(name)
+            cached = self.groups[name] = TriSet(members.true | added, members.unknown - added)
+        return cached
+
+    def role(self, project: Project, role_id: str) -> TriSet:
+        key = (project.key, role_id)
+        added = self.added_to_role.get(key, EMPTY).union(
+            *(self.added_to_group.get(g, EMPTY) for g in self.ix.t.role_groups.get(key, ())))
+        if not added:
+            return self.base.role(project, role_id)
+        cached = self.roles.get(key)
+        if cached is None:
+            actors = self.base.role(project, role_id)
+            cached = self.roles[key] = TriSet(actors.true | added, actors.unknown - added)
+        return cached
+
+    def product(self, product: str | None) -> TriSet:
+        keys = [product] if product is not None else list(self.ix.t.app_roles)
+        if not any(g in self.added_to_group for key in keys for g in self.ix.t.app_roles.get(key, ())):
+            return self.base.product(product)
+        return super().product(product)
+
+    def global_permission(self, permission: str) -> TriSet:
+        if not any(g in self.added_to_group for g in self.ix.t.global_groups.get(permission, ()) if g is not None):
+            return self.base.global_permission(permission)
+        return super().global_permission(permission)
+
+
+_MAX_PATCHED = 64  # patched sets kept per snapshot (what-if and fixes ask a few patches many questions)
+
+
 def site_sets(ix: SiteIndex) -> SiteSets:
-    """The shared sets of an index (built on first use)."""
-    if ix.patch:
-        raise Unsupported("hypothetical changes are evaluated per account")
+    """The shared sets of an index (built on first use), with its patch applied if it has one."""
     if ix.t.bulk_sets is None:
-        ix.t.bulk_sets = SiteSets(ix)
-    return ix.t.bulk_sets
+        ix.t.bulk_sets = SiteSets(SiteIndex(ix.snapshot, ix.t) if ix.patch else ix)
+    base: SiteSets = ix.t.bulk_sets
+    if not ix.patch:
+        return base
+    found = base.patched_sets.get(ix.patch)
+    if found is None:
+        if len(base.patched_sets) >= _MAX_PATCHED:
+            base.patched_sets.pop(next(iter(base.patched_sets)))
+        found = base.patched_sets[ix.patch] = PatchedSets(ix, base)
+    return found
 
 
 def prepare(ix: SiteIndex) -> None:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from itertools import repeat
 
 from explorer.core.model import ANONYMOUS_ID, Issue, Project, Snapshot
-from explorer.core.replay import catalogue
+from explorer.core.replay import bulk, catalogue
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Change, Explanation, Fix, Verdict
 from explorer.core.replay.fixes.candidates import Candidate, merge
-from explorer.core.replay.fixes.rows import ADMIN, BIT, AccountRows, Row, bits_to_keys, group_reach
+from explorer.core.replay.fixes.rows import ADMIN, BIT, PERMISSIONS, AccountRows, Row, bits_to_keys, group_reach
 from explorer.core.replay.index import Patch, SiteIndex
 
 EVERY_PROJECT = None  # what touched_projects returns when a change can reach every project
@@ -88,6 +88,8 @@ class Blast:
         self._after_one: dict[Candidate, AccountRows] = {}
         self._reached: dict[tuple, _Reach] = {}
         self._reached_count: dict[tuple, int] = {}
+        self._active: frozenset[str] = frozenset()
+        self._browsing: frozenset[str] | None = None  # who can browse the issue before any change
         self._cells: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}
         self._site_keys = _site_keys(ix)
 
@@ -198,16 +200,22 @@ class Blast:
         return self._gains(child.row, own, dict(everywhere))
 
     def _gained_on_issue(self, patched: SiteIndex) -> dict[str, int]:
+        """Bits newly allowed on the issue (set evaluation of the account alone, before and after)."""
         exp = self.exp
-        bits = 0
-        for perm in catalogue.PROJECT_PERMISSIONS:
-            if perm.key == exp.permission:
-                continue
-            if evaluate_in(self.ix, exp.account, perm.key, exp.project_key, exp.issue_key).verdict is Verdict.ALLOWED:
-                continue
-            if evaluate_in(patched, exp.account, perm.key, exp.project_key, exp.issue_key).verdict is Verdict.ALLOWED:
-                bits |= BIT[perm.key]
+        before = self._allowed_on_issue(self.ix)
+        bits = self._allowed_on_issue(patched) & ~before & ~BIT.get(exp.permission, 0)
         return {self.project.key: bits} if bits else {}
+
+    def _allowed_on_issue(self, ix: SiteIndex) -> int:
+        exp = self.exp
+        assert exp.issue_key is not None
+        aid = exp.account.account_id
+        try:
+            sets = bulk.many_verdicts(ix, PERMISSIONS, self.project, ix.issue(exp.issue_key), frozenset({aid}))
+            return sum(BIT[key] for key, found in sets.items() if aid in found.true)
+        except bulk.Unsupported:  # Data Center's optional holder types: the evaluator, permission by permission
+            return sum(BIT[key] for key in PERMISSIONS
+                       if evaluate_in(ix, exp.account, key, None, exp.issue_key).verdict is Verdict.ALLOWED)
 
     # -- other accounts ----------------------------------------------------------------------
     def _other_accounts(self, patched: SiteIndex, combo: tuple[Candidate, ...]) -> int:
@@ -257,16 +265,25 @@ class Blast:
 
     def _newly_browsing(self, patched: SiteIndex, skip: _Reach) -> set[str]:
         """Active accounts (not in ``skip``) who cannot browse the issue now and could after the change."""
-        ix, key = self.ix, self.exp.issue_key
+        key = self.exp.issue_key
         assert key is not None
-        active = [a for a in ix.snapshot.accounts if a.active and a.account_id not in skip]
-        found: set[str] = set()
-        for account in active:
-            if evaluate_in(ix, account, catalogue.BROWSE, None, key).verdict is Verdict.ALLOWED:
-                continue
-            if evaluate_in(patched, account, catalogue.BROWSE, None, key).verdict is Verdict.ALLOWED:
-                found.add(account.account_id)
-        return found
+        try:
+            if self._browsing is None:
+                self._active = bulk.active_universe(self.ix) - {ANONYMOUS_ID}
+                self._browsing = bulk.verdicts(self.ix, catalogue.BROWSE, self.project, self.ix.issue(key),
+                                               self._active).true
+            after = bulk.verdicts(patched, catalogue.BROWSE, self.project, patched.issue(key), self._active).true
+            return {a for a in after - self._browsing if a not in skip}
+        except bulk.Unsupported:  # Data Center's optional holder types: one account at a time
+            found: set[str] = set()
+            for account in self.ix.snapshot.accounts:
+                if not account.active or account.account_id in skip:
+                    continue
+                if evaluate_in(self.ix, account, catalogue.BROWSE, None, key).verdict is Verdict.ALLOWED:
+                    continue
+                if evaluate_in(patched, account, catalogue.BROWSE, None, key).verdict is Verdict.ALLOWED:
+                    found.add(account.account_id)
+            return found
 
 
 @dataclass(frozen=True, slots=True)
