@@ -39,6 +39,7 @@ from explorer.core.snapshot.codec import (
     FORMAT_VERSION,
     SnapshotFormatError,
     snapshot_from_dict,
+    snapshot_from_json,
     snapshot_to_dict,
 )
 from explorer.store import snapshot_file
@@ -383,10 +384,55 @@ def test_any_mutation_gives_a_format_error_or_a_snapshot(snap: Snapshot, data: s
         del parent[path[-1]]
     else:
         parent[path[-1]] = replacement
+    fast = snapshot_from_json(json.dumps(d).encode())
     try:
-        snapshot_from_dict(d)
+        slow = snapshot_from_dict(d)
     except SnapshotFormatError as e:
         assert "\n" not in str(e)
+        assert fast is None, "the typed decoder accepted a document the checked reader refuses"
+    else:
+        assert fast is not None, "the typed decoder refused a document the checked reader accepts"
+        assert_same(slow, fast)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(snap=snapshots())
+def test_the_typed_decoder_builds_exactly_what_the_checked_reader_builds(snap: Snapshot) -> None:
+    text = json.dumps(snapshot_to_dict(snap), separators=(",", ":"), sort_keys=True)
+    fast = snapshot_from_json(text.encode())
+    assert fast is not None
+    assert_same(snapshot_from_dict(json.loads(text)), fast)
+    assert_same(snap, fast)
+
+
+@pytest.mark.parametrize("text", [
+    b"", b"[]", b"null", b"{}", b'{"format":"jira-perms-snapshot","version":2}', b'{"format":"other","version":1}',
+    b'{"format":"jira-perms-snapshot","version":1.0,"site":{"url":"u"},"provenance":{"takenAt":"t"}}',
+    b'{"format":"jira-perms-snapshot","version":true,"site":{"url":"u"},"provenance":{"takenAt":"t"}}',
+    b'{"format":"jira-perms-snapshot","version":1,"site":{"url":"u"},"provenance":{"takenAt":"t"},"x":NaN}',
+    b'{"format":"jira-perms-snapshot","version":1,"site":{"url":"u"},"provenance":{"takenAt":"t"},"x":' +
+    b"[" * 100_000 + b"]" * 100_000 + b"}",
+    b'{"format":"jira-perms-snapshot","version":1,"site":{"url":"u"},"provenance":{"takenAt":"t"},'
+    b'"accounts":[{"accountId":"a","displayName":"\\ud800"}]}',
+    b"\xff\xfe{}",
+])
+def test_the_typed_decoder_agrees_on_odd_documents(text: bytes) -> None:
+    """Whatever the typed decoder makes of a document, the checked reader makes the same or refuses it."""
+    fast = snapshot_from_json(text)
+    try:
+        slow = snapshot_from_dict(json.loads(text))
+    except (ValueError, RecursionError, SnapshotFormatError):
+        assert fast is None
+    else:
+        if fast is not None:
+            assert_same(slow, fast)
+
+
+def test_a_deeply_nested_unknown_key_is_one_line(tmp_path: Path) -> None:
+    head = b'{"format":"jira-perms-snapshot","version":1,"site":{"url":"u"},"provenance":{"takenAt":"t"},"x":'
+    path = tmp_path / "deep.jpsnap"
+    path.write_bytes(gzip.compress(head + b"[" * 200_000 + b"]" * 200_000 + b"}"))
+    assert "is not a jira-perms snapshot" in read_error(path)
 
 
 # --------------------------------------------------------------------------- demo and scale

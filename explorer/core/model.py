@@ -1,7 +1,9 @@
 """The typed model of one Jira site's permission configuration.
 
 Everything here is plain, immutable data: no I/O and no behaviour beyond small
-look-ups.  A :class:`Snapshot` is built once (by the sync, by the snapshot reader,
+look-ups.  The classes are frozen ``msgspec`` Structs (see :class:`_Model`): the
+snapshot reader decodes a document straight into them, and they still answer to
+``dataclasses.replace``, ``dataclasses.fields`` and ``dataclasses.is_dataclass``.  A :class:`Snapshot` is built once (by the sync, by the snapshot reader,
 by the demo builder or by a test) and never changed afterwards; the evaluator
 keeps its indexes per snapshot object.
 
@@ -11,13 +13,41 @@ Each fact the sync may fail to read carries its completeness in
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+import msgspec
+
 ANONYMOUS_ID = "anonymous"
 """The pseudo accountId of a logged-out visitor."""
+
+
+EMPTY_MAP: Mapping = MappingProxyType({})
+"""The shared, read-only empty mapping: the default of every mapping field."""
+
+
+class _Model(msgspec.Struct, frozen=True, gc=False, rename="camel"):
+    """Base of every model class: an immutable ``msgspec`` Struct.
+
+    Fields are written like dataclass fields (positional or keyword construction,
+    ``==`` by value, hashable).  ``rename="camel"`` names them as the snapshot
+    document does (``account_id`` <-> ``accountId``), so the reader decodes JSON
+    straight into the model.  ``gc=False``: instances hold only strings, tuples,
+    enums, mappings and other model objects (never a cycle), so the garbage
+    collector need not track the millions of them a large site has.  Mapping
+    fields are read-only views (:func:`frozen_map`) and take no part in the hash,
+    as with ``field(hash=False)``.
+    """
+
+
+def _freeze_maps(obj: _Model, *names: str) -> None:
+    """Make the named mapping fields read-only views of their own copies (a decoded or passed-in dict)."""
+    for name in names:
+        value = getattr(obj, name)
+        if type(value) is not MappingProxyType:
+            msgspec.structs.force_setattr(obj, name, MappingProxyType(dict(value)) if value else EMPTY_MAP)
 
 
 class Deployment(str, Enum):
@@ -76,8 +106,7 @@ class FactKind(str, Enum):
     GROUP_NESTING = "group_nesting"  # which groups contain which (Data Center; subject: None)
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(_Model):
     """The completeness of one fact, and where it came from.
 
     ``source`` is ``""`` for a fact read from Jira and :data:`SUPPLIED_BY_HAND`
@@ -140,24 +169,21 @@ class Fact:
         return "re-sync with an account that has Administer Jira"
 
 
-@dataclass(frozen=True, slots=True)
-class Site:
+class Site(_Model):
     url: str
     deployment: Deployment = Deployment.CLOUD
     server_version: str = ""
     title: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(_Model):
     taken_at: str  # ISO 8601, UTC
     taken_by: str = ""  # accountId (or email) of the account that synced
     tool_version: str = ""
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Account:
+class Account(_Model):
     """A site account.  On Data Center ``account_id`` holds the user key and ``username`` the login name."""
 
     account_id: str
@@ -175,8 +201,7 @@ class Account:
 ANONYMOUS = Account(ANONYMOUS_ID, "Anonymous (logged-out visitor)", None, True, AccountType.ANONYMOUS)
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(_Model):
     """A group.  ``members`` are the accountIds Jira lists for it (on Data Center ``group/member`` includes
     the members of nested groups); ``subgroups`` are the groups nested directly in it (Data Center, known
     only when supplied by hand: the REST API does not publish nesting)."""
@@ -187,8 +212,7 @@ class Group:
     subgroups: tuple[str, ...] = ()  # group names
 
 
-@dataclass(frozen=True, slots=True)
-class ApplicationRole:
+class ApplicationRole(_Model):
     """A product (Jira Software, Jira Service Management, ...) and the groups giving access."""
 
     key: str
@@ -197,8 +221,7 @@ class ApplicationRole:
     default_groups: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Holder:
+class Holder(_Model):
     """Who a grant (or a security-level member, or a workflow property) is for.
 
     ``type`` is kept as Jira spelled it, unknown types included; ``parameter`` is
@@ -211,23 +234,20 @@ class Holder:
     value: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(_Model):
     id: str
     permission: str
     holder: Holder
 
 
-@dataclass(frozen=True, slots=True)
-class PermissionScheme:
+class PermissionScheme(_Model):
     id: str
     name: str
     grants: tuple[Grant, ...] = ()
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(_Model):
     """A project role as defined site-wide (its actors are per project)."""
 
     id: str
@@ -235,22 +255,19 @@ class Role:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RoleActors:
+class RoleActors(_Model):
     users: tuple[str, ...] = ()  # accountIds
     groups: tuple[str, ...] = ()  # group names
 
 
-@dataclass(frozen=True, slots=True)
-class SecurityLevel:
+class SecurityLevel(_Model):
     id: str
     name: str
     members: tuple[Holder, ...] = ()
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class IssueSecurityScheme:
+class IssueSecurityScheme(_Model):
     id: str
     name: str
     levels: tuple[SecurityLevel, ...] = ()
@@ -263,15 +280,19 @@ class IssueSecurityScheme:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkflowStatus:
+class WorkflowStatus(_Model):
     id: str
     name: str
-    properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    properties: Mapping[str, str] = EMPTY_MAP
+
+    def __post_init__(self) -> None:
+        _freeze_maps(self, "properties")
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.name))
 
 
-@dataclass(frozen=True, slots=True)
-class Workflow:
+class Workflow(_Model):
     name: str
     statuses: tuple[WorkflowStatus, ...] = ()
 
@@ -282,21 +303,25 @@ class Workflow:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkflowScheme:
+class WorkflowScheme(_Model):
     """Which workflow each issue type of a project uses."""
 
     id: str
     name: str
     default_workflow: str
-    issue_type_workflows: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    issue_type_workflows: Mapping[str, str] = EMPTY_MAP
+
+    def __post_init__(self) -> None:
+        _freeze_maps(self, "issue_type_workflows")
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.name, self.default_workflow))
 
     def workflow_for(self, issue_type_id: str) -> str:
         return self.issue_type_workflows.get(issue_type_id, self.default_workflow)
 
 
-@dataclass(frozen=True, slots=True)
-class TeamRole:
+class TeamRole(_Model):
     """A role of a team-managed project with the permissions it gives."""
 
     id: str
@@ -304,8 +329,7 @@ class TeamRole:
     permissions: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Project:
+class Project(_Model):
     id: str
     key: str
     name: str
@@ -316,21 +340,25 @@ class Project:
     permission_scheme_id: str | None = None
     issue_security_scheme_id: str | None = None
     workflow_scheme_id: str | None = None
-    role_actors: Mapping[str, RoleActors] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    role_actors: Mapping[str, RoleActors] = EMPTY_MAP
     customer_role_id: str | None = None  # JSM: the role whose actors are the portal customers
     access_level: str | None = None  # team-managed: "open" | "limited" | "private"
     team_roles: tuple[TeamRole, ...] = ()  # team-managed: roles with their permissions
 
+    def __post_init__(self) -> None:
+        _freeze_maps(self, "role_actors")
 
-@dataclass(frozen=True, slots=True)
-class IssueType:
+    def __hash__(self) -> int:
+        return hash((self.id, self.key, self.name))
+
+
+class IssueType(_Model):
     id: str
     name: str
     subtask: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(_Model):
     key: str
     id: str
     project_key: str
@@ -341,22 +369,26 @@ class Issue:
     security_level_id: str | None = None
     reporter: str | None = None  # accountId
     assignee: str | None = None  # accountId
-    user_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-    group_fields: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    user_fields: Mapping[str, tuple[str, ...]] = EMPTY_MAP
+    group_fields: Mapping[str, tuple[str, ...]] = EMPTY_MAP
     archived: bool = False
     summary: str = ""
 
+    def __post_init__(self) -> None:
+        _freeze_maps(self, "user_fields", "group_fields")
 
-@dataclass(frozen=True, slots=True)
-class GlobalGrant:
+    def __hash__(self) -> int:
+        return hash((self.key, self.id, self.project_key))
+
+
+class GlobalGrant(_Model):
     """A global permission granted to a group (``group`` None means anyone)."""
 
     permission: str
     group: str | None
 
 
-@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
-class Snapshot:
+class Snapshot(_Model, eq=False, weakref=True, gc=True):
     """One site's permission configuration at one moment, with its completeness."""
 
     site: Site
@@ -371,11 +403,12 @@ class Snapshot:
     workflows: tuple[Workflow, ...] = ()
     workflow_schemes: tuple[WorkflowScheme, ...] = ()
     global_grants: tuple[GlobalGrant, ...] = ()
-    account_global_permissions: Mapping[str, frozenset[str]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    account_global_permissions: Mapping[str, frozenset[str]] = EMPTY_MAP
     issues: tuple[Issue, ...] = ()
     facts: tuple[Fact, ...] = ()
+
+    def __post_init__(self) -> None:
+        _freeze_maps(self, "account_global_permissions")
 
     def fact_status(self, kind: FactKind, subject: str | None = None) -> Fact | None:
         """The recorded completeness of a fact, or None when nothing was recorded."""
@@ -393,3 +426,23 @@ class Snapshot:
 def frozen_map(mapping: Mapping | None = None) -> Mapping:
     """A read-only copy of a mapping, for the model's mapping fields."""
     return MappingProxyType(dict(mapping or {}))
+
+
+def _dataclass_protocol(cls: type) -> None:
+    """Give a model Struct the ``__dataclass_fields__`` that ``dataclasses.replace``, ``fields`` and
+    ``is_dataclass`` look for, so code written for the dataclass model keeps working."""
+    found = {}
+    for name in cls.__struct_fields__:  # type: ignore[attr-defined]
+        f = dataclasses.field()
+        f.name = name
+        f._field_type = dataclasses._FIELD  # type: ignore[attr-defined]  # what dataclasses.fields() selects
+        found[name] = f
+    cls.__dataclass_fields__ = found  # type: ignore[attr-defined]
+
+
+def _model_classes(base: type) -> list[type]:
+    return [c for sub in base.__subclasses__() for c in (sub, *_model_classes(sub))]
+
+
+for _cls in _model_classes(_Model):
+    _dataclass_protocol(_cls)

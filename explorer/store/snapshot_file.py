@@ -21,7 +21,12 @@ from pathlib import Path
 
 from explorer.core.errors import UserError
 from explorer.core.model import Snapshot
-from explorer.core.snapshot.codec import SnapshotFormatError, snapshot_from_dict, snapshot_to_dict
+from explorer.core.snapshot.codec import (
+    SnapshotFormatError,
+    snapshot_from_dict,
+    snapshot_from_json,
+    snapshot_to_dict,
+)
 from explorer.store.paths import write_private
 
 SUFFIX = ".jpsnap"
@@ -100,11 +105,7 @@ def read_snapshot(path: str | os.PathLike[str], *, limit: int | None = None) -> 
         raise SnapshotError(f"{name} cannot be read (permission denied): check the file's owner and mode") from None
     except OSError as e:
         raise SnapshotError(f"{name} cannot be read ({e.strerror or e}): check the path") from None
-    snapshot = _decode_document(text, name)
-    # A loaded snapshot lives as long as the process: keep the cyclic garbage collector from
-    # rescanning its (on large sites, millions of) objects at every full collection.
-    gc.freeze()
-    return snapshot
+    return _decode_document(text, name)
 
 
 def decode_snapshot(raw: bytes, name: str, *, limit: int | None = None) -> Snapshot:
@@ -172,7 +173,25 @@ def _too_big(name: str, inflated: int, consumed: int, cap: int, explicit: bool) 
 
 
 def _decode_document(text: bytes | bytearray, name: str) -> Snapshot:
-    """The snapshot in a decompressed document, or a one-line SnapshotError naming the file."""
+    """The snapshot in a decompressed document, or a one-line SnapshotError naming the file.
+
+    The cyclic garbage collector is paused while the model is built (hundreds of thousands of new objects
+    would trigger collections that rescan all of them) and the result is then frozen out of its sight: a
+    loaded snapshot lives as long as the process.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        snapshot = snapshot_from_json(text) or _decode_checked(text, name)
+    finally:
+        if paused:
+            gc.enable()
+    gc.freeze()
+    return snapshot
+
+
+def _decode_checked(text: bytes | bytearray, name: str) -> Snapshot:
+    """The slow path for a document the typed decoder refused: the exact complaint, or the snapshot."""
     try:
         data = json.loads(text)
     except UnicodeDecodeError:

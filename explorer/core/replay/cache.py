@@ -3,6 +3,7 @@ snapshot lives."""
 
 from __future__ import annotations
 
+import gc
 import weakref
 
 from explorer.core.model import Snapshot
@@ -17,8 +18,16 @@ def index_for(snapshot: Snapshot, *, copy_of: Snapshot | None = None) -> SiteInd
     """The (cached) index of a snapshot; of a changed copy of ``copy_of``, derived from that one's index."""
     index = _CACHE.get(snapshot)
     if index is None:
-        index = SiteIndex(snapshot) if copy_of is None else derive(index_for(copy_of), snapshot)
-        prepare(index)
+        paused = gc.isenabled()
+        gc.disable()  # the tables are a few hundred thousand new containers on a large site: no collections
+        try:
+            index = SiteIndex(snapshot) if copy_of is None else derive(index_for(copy_of), snapshot)
+            prepare(index)
+        finally:
+            if paused:
+                gc.enable()
+        if copy_of is None:
+            gc.freeze()  # built once, kept while the snapshot lives: out of the collector's sight
         _CACHE[snapshot] = index
     return index
 

@@ -2,15 +2,22 @@
 
 Pure: no file I/O (``explorer.store.snapshot_file`` adds gzip and the disk).  The
 schema is described in ``docs/snapshot-format.md``.  Keys are camelCase like
-Jira's; a field equal to its model default is left out.  Reading builds the
-model directly, checking types just enough that a bad document gives one clear
-line (:class:`SnapshotFormatError`) rather than a traceback.
+Jira's; a field equal to its model default is left out.
+
+Reading has two paths that accept exactly the same documents.
+:func:`snapshot_from_json` decodes JSON bytes straight into the model with
+``msgspec`` (typed, every type checked, unknown keys skipped unbuilt); when it
+cannot (any problem at all) it returns None, and :func:`snapshot_from_dict` on
+the parsed document names the problem in one clear line
+(:class:`SnapshotFormatError`) rather than a traceback.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import msgspec
 
 from explorer.core.errors import UserError
 from explorer.core.model import (
@@ -618,3 +625,65 @@ def snapshot_from_dict(data: object, *, source: str = "the snapshot") -> Snapsho
     except (KeyError, TypeError, ValueError, AttributeError) as e:  # pragma: no cover - defensive
         what = f"{type(e).__name__}: {e}"
     raise SnapshotFormatError(f"{source} is damaged: {what}".replace("\n", " ").replace("\r", " "), "damaged")
+
+
+# --------------------------------------------------------------------------- reading, fast path
+
+
+class _Document(msgspec.Struct, rename="camel", gc=False):
+    """A current-version document as typed data: msgspec checks every type while it decodes straight into
+    the model, skipping unknown keys without building them."""
+
+    format: str
+    version: int
+    site: Site
+    provenance: Provenance
+    completeness: tuple[Fact, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    groups: tuple[Group, ...] = ()
+    application_roles: tuple[ApplicationRole, ...] = ()
+    projects: tuple[Project, ...] = ()
+    permission_schemes: tuple[PermissionScheme, ...] = ()
+    roles: tuple[Role, ...] = ()
+    issue_security_schemes: tuple[IssueSecurityScheme, ...] = ()
+    workflows: tuple[Workflow, ...] = ()
+    workflow_schemes: tuple[WorkflowScheme, ...] = ()
+    global_grants: tuple[GlobalGrant, ...] = ()
+    account_global_permissions: dict[str, frozenset[str]] = {}
+    issues: tuple[Issue, ...] = ()
+
+
+_DECODER = msgspec.json.Decoder(_Document)
+
+
+def snapshot_from_json(text: bytes | bytearray | memoryview) -> Snapshot | None:
+    """The snapshot in a valid current-version JSON document, decoded straight into the model; else None.
+
+    None means "not a clean version-1 snapshot" (not JSON, another format or version, a wrong type, a
+    missing field): :func:`snapshot_from_dict` on the parsed document then says exactly what is wrong, in
+    the same words as always.  Both accept exactly the same documents (a hypothesis property holds them
+    equal), so this is only faster: about ten times on a 50,000-account site.
+    """
+    try:
+        doc = _DECODER.decode(text)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    if doc.format != FORMAT_NAME or doc.version != FORMAT_VERSION:
+        return None
+    return Snapshot(
+        site=doc.site,
+        provenance=doc.provenance,
+        accounts=doc.accounts,
+        groups=doc.groups,
+        application_roles=doc.application_roles,
+        projects=doc.projects,
+        permission_schemes=doc.permission_schemes,
+        roles=doc.roles,
+        issue_security_schemes=doc.issue_security_schemes,
+        workflows=doc.workflows,
+        workflow_schemes=doc.workflow_schemes,
+        global_grants=doc.global_grants,
+        account_global_permissions=doc.account_global_permissions,
+        issues=doc.issues,
+        facts=doc.completeness,
+    )
