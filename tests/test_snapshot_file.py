@@ -7,6 +7,7 @@ import enum
 import gzip
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -426,6 +427,21 @@ def test_the_typed_decoder_agrees_on_odd_documents(text: bytes) -> None:
     else:
         if fast is not None:
             assert_same(slow, fast)
+
+
+@pytest.mark.parametrize("key", ["accounts", "groups", "applicationRoles", "projects", "globalGrants",
+                                 "accountGlobalPermissions"])
+def test_an_absent_list_is_not_fetched_on_both_paths(key: str) -> None:
+    """Issue 13 item 9: a missing list is not an empty one, whichever reader reads it."""
+    kind = FactKind.GLOBAL_PERMISSIONS if key in ("globalGrants", "accountGlobalPermissions") else \
+        FactKind(re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower())
+    d = snapshot_to_dict(minimal(accounts=(Account("a1", "Ann"),),
+                                 facts=(Fact(kind, None, Status.COMPLETE),)))
+    del d[key]
+    fast = snapshot_from_json(json.dumps(d).encode())
+    assert fast is not None
+    assert_same(snapshot_from_dict(d), fast)
+    assert fast.fact_status(kind).status is Status.NOT_FETCHED and key in fast.fact_status(kind).detail
 
 
 def test_a_deeply_nested_unknown_key_is_one_line(tmp_path: Path) -> None:

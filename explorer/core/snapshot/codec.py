@@ -639,21 +639,27 @@ class _Document(msgspec.Struct, rename="camel", gc=False):
     site: Site
     provenance: Provenance
     completeness: tuple[Fact, ...] = ()
-    accounts: tuple[Account, ...] = ()
-    groups: tuple[Group, ...] = ()
-    application_roles: tuple[ApplicationRole, ...] = ()
-    projects: tuple[Project, ...] = ()
+    accounts: tuple[Account, ...] | msgspec.UnsetType = msgspec.UNSET  # UNSET: absent, see _LIST_FACTS
+    groups: tuple[Group, ...] | msgspec.UnsetType = msgspec.UNSET
+    application_roles: tuple[ApplicationRole, ...] | msgspec.UnsetType = msgspec.UNSET
+    projects: tuple[Project, ...] | msgspec.UnsetType = msgspec.UNSET
     permission_schemes: tuple[PermissionScheme, ...] = ()
     roles: tuple[Role, ...] = ()
     issue_security_schemes: tuple[IssueSecurityScheme, ...] = ()
     workflows: tuple[Workflow, ...] = ()
     workflow_schemes: tuple[WorkflowScheme, ...] = ()
-    global_grants: tuple[GlobalGrant, ...] = ()
-    account_global_permissions: dict[str, frozenset[str]] = {}
+    global_grants: tuple[GlobalGrant, ...] | msgspec.UnsetType = msgspec.UNSET
+    account_global_permissions: dict[str, frozenset[str]] | msgspec.UnsetType = msgspec.UNSET
     issues: tuple[Issue, ...] = ()
+
+    def given(self, key: str, empty: Any) -> Any:
+        """The value of a field by its document key, ``empty`` when the key was absent."""
+        value = getattr(self, _FIELD_NAMES[key])
+        return empty if value is msgspec.UNSET else value
 
 
 _DECODER = msgspec.json.Decoder(_Document)
+_FIELD_NAMES = {f.encode_name: f.name for f in msgspec.structs.fields(_Document)}
 
 
 def snapshot_from_json(text: bytes | bytearray | memoryview) -> Snapshot | None:
@@ -670,20 +676,21 @@ def snapshot_from_json(text: bytes | bytearray | memoryview) -> Snapshot | None:
         return None
     if doc.format != FORMAT_NAME or doc.version != FORMAT_VERSION:
         return None
+    present = {key for key in _LIST_FACTS if doc.given(key, None) is not None}
     return Snapshot(
         site=doc.site,
         provenance=doc.provenance,
-        accounts=doc.accounts,
-        groups=doc.groups,
-        application_roles=doc.application_roles,
-        projects=doc.projects,
+        accounts=doc.given("accounts", ()),
+        groups=doc.given("groups", ()),
+        application_roles=doc.given("applicationRoles", ()),
+        projects=doc.given("projects", ()),
         permission_schemes=doc.permission_schemes,
         roles=doc.roles,
         issue_security_schemes=doc.issue_security_schemes,
         workflows=doc.workflows,
         workflow_schemes=doc.workflow_schemes,
-        global_grants=doc.global_grants,
-        account_global_permissions=doc.account_global_permissions,
+        global_grants=doc.given("globalGrants", ()),
+        account_global_permissions=doc.given("accountGlobalPermissions", {}),
         issues=doc.issues,
-        facts=doc.completeness,
+        facts=_absent_lists(present, doc.completeness),  # type: ignore[arg-type]  # a set of the present keys
     )
