@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from explorer.core.errors import UserError
@@ -95,6 +93,8 @@ def write_private(path: Path, payload: bytes, error: type[UserError] = UserError
     try:
         if make_parents:
             make_private_dirs(path.parent)
+        import tempfile  # here, not at the top: commands that only read start faster
+
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise error(f"cannot write {_show(path)}: {e.strerror or e}: check that the folder exists and is "
@@ -148,6 +148,8 @@ def redaction_key(create: bool = True) -> bytes:
         raise UserError(f"cannot read the redaction key {path}: {e.strerror or e}") from e
     if not create:
         raise UserError(f"no redaction key at {path}")
+    import secrets
+
     key = secrets.token_bytes(32)
     write_private(path, key)
     return key

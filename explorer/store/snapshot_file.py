@@ -16,7 +16,6 @@ import json
 import os
 import zlib
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 from explorer.core.errors import UserError
@@ -217,6 +216,8 @@ def load_demo(*, data_center: bool = False) -> Snapshot:
     resource, script = (DEMO_DC_RESOURCE, "build_demo_dc.py") if data_center else (DEMO_RESOURCE, "build_demo.py")
     where = f"the bundled demo snapshot (explorer/data/{resource})"
     try:
+        from importlib import resources  # only for the bundled files: reading --snapshot FILE needs none of it
+
         raw = (resources.files("explorer") / "data" / resource).read_bytes()
     except OSError:
         raise SnapshotError(f"{where} is missing: reinstall jira-perms, or in a checkout run "

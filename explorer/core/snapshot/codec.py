@@ -668,7 +668,7 @@ def snapshot_from_json(text: bytes | bytearray | memoryview) -> Snapshot | None:
     None means "not a clean version-1 snapshot" (not JSON, another format or version, a wrong type, a
     missing field): :func:`snapshot_from_dict` on the parsed document then says exactly what is wrong, in
     the same words as always.  Both accept exactly the same documents (a hypothesis property holds them
-    equal), so this is only faster: about ten times on a 50,000-account site.
+    equal), so this is only faster: about four times on a 50,000-account site (0.11 s against 0.5 s of CPU).
     """
     try:
         doc = _DECODER.decode(text)
