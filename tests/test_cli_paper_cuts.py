@@ -202,6 +202,7 @@ def test_every_command_documents_its_exit_codes_in_help():
     ["redact", "--demo", "-o", "{missing}/r.jpsnap"],
     ["redact", "--demo", "-o", "{tmp}/r.jpsnap", "--mapping", "{missing}/m.json"],
     ["demo", "--save", "{missing}/d.jpsnap"],
+    ["whatif", "--demo", "--add-to-group", "jira-software-users += Alice Admin", "-o", "{missing}/w.md"],
 ])
 def test_no_command_creates_a_missing_folder(capsys, tmp_path, argv):
     missing = tmp_path / "no" / "such"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from explorer.cli.output import json_out
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -288,14 +288,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = asyncio.run(run())
     if args.sample is not None:
         if args.format == "json":
-            sys.stdout.write(json.dumps(report_json(result), indent=2, ensure_ascii=False) + "\n")
+            json_out(report_json(result))
         else:
             sys.stdout.write(report_text(result))
         if result.disagreements:
             return EXIT_DISAGREE
         return EXIT_UNDETERMINED if result.undetermined else EXIT_AGREE
     if args.format == "json":
-        sys.stdout.write(json.dumps(comparison_json(result), indent=2, ensure_ascii=False) + "\n")
+        json_out(comparison_json(result))
     else:
         sys.stdout.write(comparison_text(result))
     return {True: EXIT_AGREE, False: EXIT_DISAGREE, None: EXIT_UNDETERMINED}[result.agrees]

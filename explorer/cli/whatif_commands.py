@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.cli.change_flags import add_change_flags, parse_cli_changes
@@ -78,6 +77,7 @@ def _service_accounts(snapshot: Snapshot, values: list[str], profiles) -> dict[s
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
+    from explorer.cli.output import output_file
     from explorer.cli.query_commands import load_source
     from explorer.core.escape import json_visible
     from explorer.core.render.whatif import whatif_html, whatif_json, whatif_markdown, whatif_text
@@ -87,9 +87,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     if not args.change_items:
         raise UserError("jira-perms whatif: give at least one change, like --remove-grant \"SCHEME: PERMISSION -> "
                         "HOLDER\" (see jira-perms whatif --help)")
-    output = Path(args.output) if args.output else None
-    if output is not None and output.is_dir():
-        raise UserError(f"jira-perms whatif: {output} is a directory; give a file name")
+    output = output_file(args.output, "whatif") if args.output else None
     snapshot = load_source(args)
     changes = parse_cli_changes(snapshot, args)
     profiles, broken = all_profiles()
@@ -109,7 +107,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     if output is not None:
         from explorer.store.paths import write_private
 
-        write_private(output, text.encode("utf-8"))
+        write_private(output, text.encode("utf-8"), make_parents=False)
         print(f"Wrote {output}.", file=sys.stderr)
     else:
         _out(text)

@@ -12,8 +12,9 @@ length.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from explorer.core.escape import visible
 
 REDACTED = "[redacted]"
 FRAGMENT = 12  # a run this long of a secret is treated as the secret
@@ -22,27 +23,11 @@ _SPACES = re.compile(r"\s+")
 _SAFE_SPACES = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 
-def visible(text: str) -> str:
-    """``text`` with every control, format or line-separator character shown as an escape (``\\x1b``)."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif unicodedata.category(ch) == "Zs":
-            out.append(" ")
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
-
-
 def one_line(text: str) -> str:
-    """Whitespace runs (newlines included) as one space, then :func:`visible`."""
+    """Whitespace runs (newlines included) as one space, then :func:`~explorer.core.escape.visible`."""
     if any(ch in _SAFE_SPACES for ch in text):
         text = _SPACES.sub(" ", text)
-    return visible(text).strip()
+    return visible(text, one_line=True).strip()
 
 
 def clip(text: str, limit: int) -> str:
