@@ -133,11 +133,9 @@ def inflate(read: Callable[[int], bytes], name: str, limit: int | None = None) -
     member = zlib.decompressobj(_GZIP_WBITS)
     try:
         while True:
-            room = cap - len(out)
-            if explicit is None:
-                room = min(room, max(RATIO_FLOOR, MAX_RATIO * consumed) - len(out))
-            out += member.decompress(data, min(_STEP, room + 1))
-            if len(out) > cap or (explicit is None and len(out) > max(RATIO_FLOOR, MAX_RATIO * consumed)):
+            ceiling = cap if explicit is not None else min(cap, max(RATIO_FLOOR, MAX_RATIO * consumed))
+            out += member.decompress(data, min(_STEP, ceiling - len(out) + 1))
+            if len(out) > ceiling:
                 raise SnapshotError(_too_big(name, len(out), consumed, cap, explicit is not None))
             if member.unconsumed_tail:
                 data = member.unconsumed_tail
