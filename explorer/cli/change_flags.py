@@ -91,23 +91,3 @@ def under_changes(snapshot: Snapshot, args: argparse.Namespace) -> tuple[Snapsho
 
     applied = apply_changes(snapshot, parse_cli_changes(snapshot, args))
     return applied.after, list(applied.outcomes)
-
-
-def proposed_preamble(outcomes: list[Any], fmt: str) -> str:
-    """The lines explain prints before an answer given under proposed changes."""
-    if not outcomes:
-        return ""
-    from explorer.core.escape import md, text_lines
-
-    if fmt == "markdown":
-        lines = ["> **What if** (proposed, not made in Jira):"]
-        lines += [f"> - {md(o.change.summary)}" + ("" if o.applied else f" ({md(o.note)})") for o in outcomes]
-        return "\n".join(lines) + "\n\n"
-    lines = ["What if (proposed, not made in Jira):"]
-    lines += [f"  * {o.change.summary}" + ("" if o.applied else f" ({o.note})") for o in outcomes]
-    return text_lines([*lines, ""])
-
-
-def outcomes_json(outcomes: list[Any]) -> list[dict[str, Any]]:
-    return [{"kind": o.change.kind.value, "text": o.change.text, "summary": o.change.summary, "applied": o.applied,
-             "note": o.note or None} for o in outcomes]

@@ -120,10 +120,14 @@ def cmd_explain(args: argparse.Namespace) -> int:
     account = resolve_account(snapshot, args.account)
     check_scope(args, permission)
     result = explain(snapshot, account, permission, args.project, args.issue, with_fixes=not args.no_fixes)
-    preamble = change_flags.proposed_preamble(proposed, args.format)
+    preamble = ""
+    if proposed:
+        from explorer.core.render.whatif import outcomes_json, proposed_preamble
+
+        preamble = proposed_preamble(proposed, args.format)
     if args.format == "json":
         data = explanation_json(result, snapshot)
-        json_out({**data, "whatIf": change_flags.outcomes_json(proposed)} if proposed else data)
+        json_out({**data, "whatIf": outcomes_json(proposed)} if proposed else data)
     elif args.format == "markdown":
         out(preamble + explanation_markdown(result, snapshot))
     else:

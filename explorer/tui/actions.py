@@ -148,6 +148,23 @@ DIFF = KeyGroup("diff", "Diff", (
     ActionSpec("diff.back", "escape", "back", "back", "Back to where you were"),
 ), notes=(("↑ ↓  j k  space b  g G", "scroll"),))
 
+WHATIF = KeyGroup("whatif", "What-if", (
+    ActionSpec("whatif.add", "plus", "app.stage_add", "stage +",
+               "What-if: stage adding to the selected group, role, or permission of a scheme (nothing changes in "
+               "Jira)"),
+    ActionSpec("whatif.remove", "minus", "app.stage_remove", "stage -",
+               "What-if: stage removing the selected scheme grant, role actor or group member"),
+    ActionSpec("whatif.open", "W", "app.whatif", "what-if",
+               "What-if: the staged changes and their effect: who gains and who loses what, where"),
+))
+
+WHATIF_SCREEN = KeyGroup("whatif-screen", "What-if screen", (
+    ActionSpec("whatif.unstage", "delete,backspace,u", "unstage", "unstage", "Take back the highlighted change"),
+    ActionSpec("whatif.clear", "C", "clear_all", "clear all", "Take back every staged change"),
+    ActionSpec("whatif.focus", "tab", "switch_pane", "pane", "Move between the changes and the effect"),
+    ActionSpec("whatif.back", "escape", "back", "back", "Back to where you were (the changes stay staged)"),
+), notes=(("↑ ↓  j k  space b  g G", "move / scroll"),))
+
 HELP = KeyGroup("help", "This help", (
     ActionSpec("help.run", "enter", "run", "run", "Run the highlighted key's action"),
     ActionSpec("help.filter", "slash", "filter", "find", "Find a key by what it does"),
@@ -163,7 +180,7 @@ def register_group(group: KeyGroup) -> KeyGroup:
     return group
 
 
-for _group in (APP, BROWSE, EXPLAIN, TABLE, WHO_CAN, MATRIX, AUDIT, DIFF, HELP):
+for _group in (APP, BROWSE, EXPLAIN, TABLE, WHO_CAN, MATRIX, AUDIT, DIFF, WHATIF, WHATIF_SCREEN, HELP):
     register_group(_group)
 
 

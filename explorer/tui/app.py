@@ -33,7 +33,8 @@ from explorer.core.escape import visible
 from explorer.core.model import Snapshot
 from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.core.review.redact import is_redacted
-from explorer.tui.actions import APP, all_ids, bindings
+from explorer.tui import whatif_mode
+from explorer.tui.actions import APP, WHATIF, all_ids, bindings
 from explorer.tui.catalog import Catalog, Context, Item
 from explorer.tui.redaction import Redaction, redact_snapshot
 from explorer.tui.status import DEFAULT_SEGMENTS
@@ -68,7 +69,7 @@ class JiraPermsApp(App[None]):
 
     CSS_PATH = "jira_perms.tcss"
     TITLE = "jira-perms"
-    BINDINGS: list[Binding] = bindings(APP)  # type: ignore[assignment]
+    BINDINGS: list[Binding] = bindings(APP, WHATIF)  # type: ignore[assignment]
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
@@ -100,7 +101,8 @@ class JiraPermsApp(App[None]):
         self.reach: dict[int, Reach] = {}  # id(site) -> the last real request's outcome
         self.jobs: dict[int, tuple[str, float]] = {}  # running background work: label, start
         self.messages: list[Message] = []
-        self.status_segments: list[Segment] = list(DEFAULT_SEGMENTS)
+        self.status_segments: list[Segment] = [*DEFAULT_SEGMENTS, whatif_mode.segment]
+        self.staged: dict[int, object] = {}  # id(snapshot ref) -> its staged what-if changes (whatif_mode)
         self._redactions: dict[int, Redaction] = {}
         self._catalogs: dict[tuple, Catalog] = {}
         self._job_ids = 0
@@ -279,14 +281,16 @@ class JiraPermsApp(App[None]):
         return self._redaction_key
 
     def view(self, ref: SnapshotRef | None = None) -> Snapshot | None:
-        """The snapshot as shown: redacted when redaction is on."""
+        """The snapshot as shown: with the staged what-if changes written in, and redacted when redaction is on."""
         ref = ref or self.current_ref
         if ref is None or ref.snapshot is None:
             return None
+        staged = whatif_mode.staging(self, ref)
+        snap = staged.after if staged is not None else ref.snapshot
         if self.redacted:
-            red = self._redaction(ref, ref.snapshot)
-            return red.snapshot if red is not None else ref.snapshot
-        return ref.snapshot
+            red = self._redaction(ref, snap)
+            return red.snapshot if red is not None else snap
+        return snap
 
     def shown_is_redacted_copy(self) -> bool:
         ref = self.current_ref
@@ -387,6 +391,10 @@ class JiraPermsApp(App[None]):
             return getattr(self.screen, "result", None) is not None and site is not None and site.kind == "configured"
         if action == "open_demo":
             return not any(s.kind == "demo" for s in self.workspace.sites)
+        if action in ("stage_add", "stage_remove"):
+            return has_snapshot and not self.redacted and getattr(self.screen, "cursor_item", None) is not None
+        if action == "whatif":
+            return bool(whatif_mode.staged_count(self))
         return True
 
     # ------------------------------------------------------------------ actions
@@ -449,6 +457,7 @@ class JiraPermsApp(App[None]):
             self.notify("Nothing to copy here: select something, or open an explanation (e).", severity="warning")
             return
         text, _name = payload
+        text = whatif_mode.mark(self, text, ".md")
         self.copy_to_clipboard(text)
         try:
             path = save_copy(text)
@@ -469,7 +478,11 @@ class JiraPermsApp(App[None]):
             self.notify("Nothing to export here: select something, or open an explanation (e).", severity="warning")
             return
         extra = getattr(self.screen, "export_formats", lambda: {})()
-        self.push_screen(ExportScreen(payload[0], payload[1], extra))
+        extra = {suffix: whatif_mode.mark(self, text, suffix) for suffix, text in extra.items()}
+        name = payload[1]
+        if whatif_mode.staged_count(self) and not name.startswith("what-if"):
+            name = f"what-if-{name}"
+        self.push_screen(ExportScreen(whatif_mode.mark(self, payload[0], ".md"), name, extra))
 
     def action_toggle_redaction(self) -> None:
         self._toggle_redaction(not self.redacted)
@@ -503,6 +516,26 @@ class JiraPermsApp(App[None]):
             return
         self.notify("Redaction ON: names, emails, groups and account ids are pseudonyms on screen and in copies."
                     if on else "Redaction off: real names are shown.", title="Redaction")
+
+    def action_stage_add(self) -> None:
+        from explorer.tui.screens.picker import PickerScreen
+
+        pick = whatif_mode.stage_add(self)
+        if pick is not None:
+            def picked(value: str | None) -> None:
+                if value is not None:
+                    whatif_mode.stage(self, *pick.make(value))
+
+            self.push_screen(PickerScreen(pick.title, pick.choices, placeholder="type to search"), picked)
+
+    def action_stage_remove(self) -> None:
+        whatif_mode.stage_remove(self)
+
+    def action_whatif(self) -> None:
+        from explorer.tui.screens.whatif import WhatIfScreen
+
+        if whatif_mode.can_open(self):
+            self.push_screen(WhatIfScreen(self.current_ref))
 
     def action_help(self) -> None:
         from explorer.tui.screens.help import HelpScreen

@@ -93,8 +93,8 @@ def line_words(line: Line) -> tuple[str, str]:
     return f"{VERBS[line.kind]} {', '.join(perms)}{count}", where
 
 
-def _wrap(text: str, indent: int, hang: int) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=" " * indent, subsequent_indent=" " * hang,
+def _wrap(text: str, indent: int, hang: int, width: int = WIDTH) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=" " * indent, subsequent_indent=" " * hang,
                          break_on_hyphens=False) or [" " * indent]
 
 
@@ -109,32 +109,7 @@ def whatif_text(result: WhatIf, *, source: str = "--demo") -> str:
         out.append(f"     {outcome.change.command_line}")
         if outcome.note:
             out += _wrap(("= " if not outcome.applied else "note: ") + outcome.note, 5, 7)
-    out += [""]
-    out += _wrap(f"Effect: {effect_summary(result, report)}", 0, 2)
-    if result.dangers:
-        out += ["", f"⚠ Dangerous outcomes ({len(result.dangers)})"]
-        for danger in result.dangers:
-            out += _wrap(f"⚠ {danger.summary}", 2, 4)
-            for detail in danger.details:
-                out += _wrap(f"- {detail}", 4, 6)
-    if report.groups:
-        out += ["", f"Who gains and who loses ({_plural(report.changed_accounts, 'account')}"
-                    f"{', ' + _plural(len(report.groups), 'group') + ' of the same changes' if len(report.groups) < report.changed_accounts else ''})"]
-        for group in report.groups[:GROUPS_SHOWN]:
-            out += _wrap(_group_title(result, group), 2, 4)
-            for line in group.lines:
-                what, where = line_words(line)
-                out += _wrap(f"{MARKS[line.kind]} {what} {where}".rstrip(), 4, 6)
-        hidden = report.groups[GROUPS_SHOWN:]
-        if hidden:
-            accounts = sum(len(g.account_ids) for g in hidden)
-            out += _wrap(f"... and {len(hidden):,} more groups ({_plural(accounts, 'account')}); --format json "
-                         "lists every account", 2, 4)
-    if report.places:
-        out += ["", "Per project"]
-        width = max(len(p.project_key or "site-wide") for p in report.places)
-        for place in report.places:
-            out += _wrap(f"{(place.project_key or 'site-wide'):<{width}}  {place_words(place)}", 2, 4 + width)
+    out += ["", *effect_lines(result, report)]
     if result.effects:
         out += [""]
         out += _wrap("The proof of any line under the changes, here of the first one (change --account, "
@@ -143,6 +118,42 @@ def whatif_text(result: WhatIf, *, source: str = "--demo") -> str:
     out += ["", "Access changes in effect (exit code 1)." if result.changed_in_effect
             else "Nothing changes in effect (exit code 0)."]
     return text_lines(out)
+
+
+def effect_text(result: WhatIf, *, width: int = WIDTH) -> str:
+    """The effect alone (counts, dangers, who gains and loses, per project), wrapped to ``width``."""
+    return text_lines(effect_lines(result, report_of(result), width))
+
+
+def effect_lines(result: WhatIf, report: Report, width: int = WIDTH) -> list[str]:
+    out = _wrap(f"Effect: {effect_summary(result, report)}", 0, 2, width)
+    if result.dangers:
+        out += ["", f"⚠ Dangerous outcomes ({len(result.dangers)})"]
+        for danger in result.dangers:
+            out += _wrap(f"⚠ {danger.summary}", 2, 4, width)
+            for detail in danger.details:
+                out += _wrap(f"- {detail}", 4, 6, width)
+    if report.groups:
+        grouped = len(report.groups) < report.changed_accounts
+        same = f", {_plural(len(report.groups), 'group')} of the same changes" if grouped else ""
+        out += ["", f"Who gains and who loses ({_plural(report.changed_accounts, 'account')}{same})"]
+        for group in report.groups[:GROUPS_SHOWN]:
+            out += _wrap(_group_title(result, group), 2, 4, width)
+            for line in group.lines:
+                what, where = line_words(line)
+                out += _wrap(f"{MARKS[line.kind]} {what} {where}".rstrip(), 4, 6, width)
+        hidden = report.groups[GROUPS_SHOWN:]
+        if hidden:
+            accounts = sum(len(g.account_ids) for g in hidden)
+            out += _wrap(f"... and {len(hidden):,} more groups ({_plural(accounts, 'account')}); the JSON output "
+                         "lists every account", 2, 4, width)
+    if report.places:
+        out += ["", "Per project"]
+        key_width = max(len(p.project_key or "site-wide") for p in report.places)
+        for place in report.places:
+            out += _wrap(f"{(place.project_key or 'site-wide'):<{key_width}}  {place_words(place)}", 2,
+                         4 + key_width, width)
+    return out
 
 
 def place_words(place: PlaceSummary) -> str:
@@ -236,10 +247,7 @@ def whatif_json(result: WhatIf) -> dict[str, Any]:
     return {
         "site": result.applied.before.site.url,
         "takenAt": result.applied.before.provenance.taken_at,
-        "changes": [
-            {"kind": o.change.kind.value, "text": o.change.text, "summary": o.change.summary, "applied": o.applied,
-             "note": o.note or None} for o in result.applied.outcomes
-        ],
+        "changes": outcomes_json(result.applied.outcomes),
         "changedInEffect": result.changed_in_effect,
         "summary": effect_summary(result, report),
         "counts": {"accounts": report.accounts, "answers": report.cells, "changedAccounts": report.changed_accounts},
@@ -303,3 +311,26 @@ def whatif_html(result: WhatIf, *, source: str = "--demo") -> str:
     body.append(f"<p><b>{verdict}</b></p>")
     return page("What if", "jira-perms what-if", snap, "".join(body),
                 subtitle=e(f"{len(result.changes)} proposed change{'s' if len(result.changes) != 1 else ''}"))
+
+
+# ---------------------------------------------------------------- an answer given under proposed changes
+
+
+def proposed_preamble(outcomes, fmt: str) -> str:
+    """What goes before any answer (an explanation, a table) given under proposed changes, so that a copy of it
+    can never pass for the site as it is; ``fmt``: text or markdown."""
+    if not outcomes:
+        return ""
+    if fmt == "markdown":
+        lines = ["> **What if** (proposed, not made in Jira):"]
+        lines += [f"> - {md(o.change.summary)}" + ("" if o.applied else f" ({md(o.note)})") for o in outcomes]
+        return "\n".join(lines) + "\n\n"
+    lines = ["What if (proposed, not made in Jira):"]
+    lines += [f"  * {o.change.summary}" + ("" if o.applied else f" ({o.note})") for o in outcomes]
+    return text_lines([*lines, ""])
+
+
+def outcomes_json(outcomes) -> list[dict[str, Any]]:
+    """The proposed changes as JSON (``whatIf`` beside an answer given under them)."""
+    return [{"kind": o.change.kind.value, "text": o.change.text, "summary": o.change.summary, "applied": o.applied,
+             "note": o.note or None} for o in outcomes]

@@ -40,7 +40,7 @@ class BrowseScreen(AppScreen):
     """Sites → snapshots → projects, groups, accounts, schemes, globals and gaps."""
 
     BINDINGS: list[Binding] = bindings(BROWSE)  # type: ignore[assignment]
-    KEY_GROUPS = ("browse",)
+    KEY_GROUPS = ("browse", "whatif")
     KEY_BAR = ("browse.filter", "app.explain", "app.who_can", "app.matrix", "app.copy", "app.redact",
                "browse.pane", "app.add_site", "app.demo", "app.close")
 
@@ -90,6 +90,15 @@ class BrowseScreen(AppScreen):
             self.tree._terms = ()
         self.tree.rebuild()
         self._show_detail(self._cursor_item())
+
+    def whatif_changed(self) -> None:
+        """Staged what-if changes differ: the tree shows the staged copy."""
+        self.tree.rebuild()
+        self._show_detail(self._cursor_item())
+
+    def cursor_item(self) -> Item | None:
+        """The node under the cursor (what-if stages its changes from it)."""
+        return self._cursor_item()
 
     def sites_changed(self, select: SiteEntry | None = None) -> None:
         self.tree.rebuild()
