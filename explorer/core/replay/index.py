@@ -89,13 +89,14 @@ class _Tables:
 def _build(snap: Snapshot) -> _Tables:
     t = _Tables()
     t.accounts = {a.account_id: a for a in snap.accounts}
-    members_of: dict[str, set[str]] = defaultdict(set)
+    members_of: dict[str, list[str]] = defaultdict(list)  # lists: append is cheaper than add, frozenset dedups
     for group in snap.groups:
         t.groups[group.name] = frozenset(group.members)
         if group.group_id:
             t.group_ids[group.group_id] = group.name
+        name = group.name
         for member in group.members:
-            members_of[member].add(group.name)
+            members_of[member].append(name)
     t.account_groups = {a: frozenset(g) for a, g in members_of.items()}
     t.facts = {(f.kind, f.subject): f for f in snap.facts}
     for role in snap.application_roles:
