@@ -185,3 +185,23 @@ def test_a_status_named_after_a_person_on_a_workflow_the_scheme_uses():
     status_names = {st.name for w in copy.workflows for st in w.statuses}
     assert {i.status_name for i in copy.issues} <= status_names
     assert isinstance(copy.workflows[0], Workflow) and isinstance(copy.workflows[0].statuses[0], WorkflowStatus)
+
+
+def test_status_property_keys_are_rebuilt_from_structure():
+    """A key's free part (after the holder type) could name anyone; "denied" in a key is not a site called DENIED."""
+    demo = load_demo()
+    workflow = demo.workflows[0]
+    status = workflow.statuses[0]
+    props = {"jira.permission.edit.group.alice-admin": "developers", "jira.permission.edit.group.2": "qa-team",
+             "jira.permission.comment.denied": "anything", "jira.permission.falconmerger.group": "x",
+             "jira.permission.edit.quokkatype": "y", "jira.issue.editable": "FALSE", "my.note": "ask Alice"}
+    site = replace(demo.site, title="DENIED")
+    changed = replace(demo, site=site, workflows=(
+        replace(workflow, statuses=(replace(status, properties=frozen_map(props)), *workflow.statuses[1:])),
+        *demo.workflows[1:]))
+    result = redact(changed, KEY)
+    kept = dict(result.snapshot.workflows[0].statuses[0].properties)
+    assert set(kept) == {"jira.permission.edit.group", "jira.permission.edit.group.2", "jira.permission.comment.denied",
+                         "jira.permission.edit.unknown", "jira.issue.editable"}
+    assert kept["jira.issue.editable"] == "false" and kept["jira.permission.comment.denied"] == "true"
+    assert not _present("alice", _text(result.snapshot)) and not _present("quokkatype", _text(result.snapshot))

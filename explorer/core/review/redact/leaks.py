@@ -76,9 +76,11 @@ def _strings(node: Any, path: str, field: str = "") -> Iterator[tuple[str, str]]
                 continue
             where = f"{path}.{key}" if path else key
             if not key.isalpha():  # a free-form key (an id, a property key), not a field name
-                yield f"{path} (a key)", key
-                if field == "properties" and _structural(property_type(key)):
-                    continue
+                if field == "properties":  # rebuilt by redaction from the permission and the holder type
+                    if _structural(property_type(key)):
+                        continue
+                else:
+                    yield f"{path} (a key)", key
             elif key in skip:
                 continue
             yield from _strings(value, where, key)

@@ -10,10 +10,11 @@ scrubs free text and that the final leak check searches for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from explorer.core.model import ANONYMOUS_ID, Account, Holder, Snapshot
+from explorer.core.replay.catalogue import BY_SHORT_NAME
 from explorer.core.replay.holders import canonical_type
 from explorer.core.review.pseudonyms import Pseudonymizer
 from explorer.core.review.redact import vocabulary
@@ -204,32 +205,56 @@ class Names:
         return Holder(holder.type, self.scrub(holder.parameter or "") or holder.parameter,
                       self.scrub(holder.value or "") or holder.value)  # the type names nobody by its parameter
 
-    def status_property(self, key: str, value: str) -> tuple[str, str] | None:
-        """A workflow status property as redacted, or None to drop it (it says nothing about permissions)."""
-        if key in EDITABLE_PROPERTIES:  # only "false" means anything
-            return key, "false" if value.strip().lower() == "false" else "true"
-        if not key.startswith(PERMISSION_PROPERTY_PREFIX):
-            return None
-        rest = key[len(PERMISSION_PROPERTY_PREFIX):]
-        if rest.startswith("subtasks."):
-            rest = rest[len("subtasks."):]
-        parts = rest.split(".")
-        if len(parts) < 2:  # no holder type: the value names a single user
-            return key, self.aid(value) or value
-        tail = ".".join(parts[1:])
-        ptype = "sd.customer.portal.only" if tail.startswith("sd.customer.portal.only") else parts[1]
-        kind = canonical_type(ptype)
+    def status_properties(self, props: Mapping[str, str]) -> dict[str, str]:
+        """A status's workflow properties as redacted: only those about permissions, keys rebuilt from structure.
+
+        ``jira.permission.[subtasks.]<permission>.<holder type>[.<anything>]`` keeps its permission and holder
+        type (an unknown type becomes ``unknown``: it matches nobody knowably either way) and numbers what
+        followed; a key about no known permission, or no permission at all, is dropped.
+        """
+        out: dict[str, str] = {}
+        for key, value in props.items():
+            if key in EDITABLE_PROPERTIES:  # only "false" means anything
+                out[key] = "false" if value.strip().lower() == "false" else "true"
+                continue
+            if not key.startswith(PERMISSION_PROPERTY_PREFIX):
+                continue
+            rest = key[len(PERMISSION_PROPERTY_PREFIX):]
+            prefix = PERMISSION_PROPERTY_PREFIX
+            if rest.startswith("subtasks."):
+                rest, prefix = rest[len("subtasks."):], prefix + "subtasks."
+            short, _, tail = rest.partition(".")
+            if short not in BY_SHORT_NAME:
+                continue  # applies to no permission jira-perms knows, so to no verdict
+            if not tail:  # no holder type: the value names a single user
+                out[prefix + short] = self.aid(value) or value
+                continue
+            ptype, _, _suffix = tail.partition(".")
+            if tail.startswith("sd.customer.portal.only"):
+                ptype = "sd.customer.portal.only"
+            kind = canonical_type(ptype)
+            if kind is None and ptype != "denied":
+                ptype = "unknown"
+            base = f"{prefix}{short}.{ptype}"
+            new_key, n = base, 1
+            while new_key in out:
+                n += 1
+                new_key = f"{base}.{n}"
+            out[new_key] = self._property_value(ptype, kind, value)
+        return out
+
+    def _property_value(self, ptype: str, kind: str | None, value: str) -> str:
         if ptype == "denied":  # matches nobody, whatever the value says
-            return key, value if value.strip().lower() in ("", "true", "yes") else "true"
+            return value if value.strip().lower() in ("", "true", "yes") else "true"
         if kind == "group":
-            return key, self.group(value) or value
+            return self.group(value) or value
         if kind == "user":
-            return key, self.aid(value) or value
+            return self.aid(value) or value
         if kind in _STRUCTURAL_HOLDERS:
-            return key, value  # a role id, a product key or a custom-field id: structure
+            return value  # a role id, a product key or a custom-field id: structure
         if kind is None:
-            return key, self.reference(value) or value
-        return key, self.scrub(value)  # reporter, assignee, lead, anyone, portal: the value names nothing
+            return self.reference(value) or value
+        return self.scrub(value)  # reporter, assignee, lead, anyone, portal: the value names nothing
 
     # ---- free text -------------------------------------------------------------------
     def scrub(self, text: str) -> str:

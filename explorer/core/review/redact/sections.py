@@ -91,13 +91,10 @@ def issue_security(s: Snapshot, n: Names) -> dict[str, Any]:
 
 
 def workflows(s: Snapshot, n: Names) -> dict[str, Any]:
-    def properties(props) -> Any:
-        kept = (n.status_property(k, v) for k, v in props.items())
-        return frozen_map(dict(p for p in kept if p is not None))
-
     return {"workflows": tuple(
         replace(w, name=n.label(WORKFLOW, w.name), statuses=tuple(
-            replace(st, name=n.label(STATUS, st.name), properties=properties(st.properties)) for st in w.statuses))
+            replace(st, name=n.label(STATUS, st.name), properties=frozen_map(n.status_properties(st.properties)))
+            for st in w.statuses))
         for w in s.workflows)}
 
 
