@@ -21,7 +21,6 @@ The old client (httpx) is gone from the tree, so its figures are the ones measur
 from __future__ import annotations
 
 import argparse
-import asyncio
 import multiprocessing
 import sys
 import time
@@ -35,6 +34,7 @@ from benchmarks.gen_site import generate  # noqa: E402
 from explorer.core.snapshot.codec import snapshot_to_dict  # noqa: E402
 from explorer.jira.client import JiraClient  # noqa: E402
 from explorer.jira.sync import sync_site  # noqa: E402
+from explorer.jira.tasks import run  # noqa: E402
 
 EMAIL = "bench-admin@example.test"
 TOKEN = "ATATT3xFfGF0-benchmark-admin-token-00000001"
@@ -107,7 +107,7 @@ def _sync(url: str, *, infer: bool) -> Run:
             detail = next((f.detail for f in snapshot.facts if f.kind.value == "global_permissions"), "")
             return Run(client.stats.requests, wall, cpu, _content(snapshot), detail)
 
-    return asyncio.run(go())
+    return run(go())
 
 
 def measure(scale: float, *, plain: bool = True, say=print) -> list[Row]:

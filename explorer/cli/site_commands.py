@@ -155,9 +155,8 @@ def _is_tty(stream) -> bool:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    import asyncio
-
     from explorer.jira.sync import SyncProgress
+    from explorer.jira.tasks import run
     from explorer.store.config import new_snapshot_path
     from explorer.store.paths import check_replaceable, make_private_dirs
     from explorer.store.snapshot_file import write_snapshot
@@ -176,7 +175,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     started = time.monotonic()
     client = _client(args, site, email, token)
     del token
-    snapshot = asyncio.run(_run_sync(client, args, progress))
+    snapshot = run(_run_sync(client, args, progress))
     elapsed = time.monotonic() - started
     write_snapshot(snapshot, output)  # only now, and atomically: a failed or interrupted sync writes nothing
     sys.stdout.write(_summary(snapshot, output, client, elapsed))
@@ -255,8 +254,7 @@ def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: floa
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    import asyncio
-
+    from explorer.jira.tasks import run
     from explorer.jira.verify import (
         comparison_json,
         comparison_text,
@@ -279,13 +277,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     client = _client(args, site, email, token)
     del token
 
-    async def run():
+    async def ask():
         async with client:
             if args.sample is not None:
                 return await verify_sample(client, snapshot, args.sample, seed=args.seed)
             return await verify_one(client, snapshot, args.account, args.permission, args.project, args.issue)
 
-    result = asyncio.run(run())
+    result = run(ask())
     if args.sample is not None:
         if args.format == "json":
             json_out(report_json(result))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 async def all_of(calls: Iterable[Awaitable[Any]]) -> list[Any]:
@@ -34,3 +36,21 @@ async def all_of(calls: Iterable[Awaitable[Any]]) -> list[Any]:
         for task in tasks:  # mark every failure as seen: only the first is raised
             if not task.cancelled():
                 task.exception()
+
+
+def run(coro: Awaitable[T]) -> T:
+    """``asyncio.run(coro)``, without ``repr()`` of the result.
+
+    When Python 3.11's ``asyncio.run`` restores the SIGINT handler it builds an
+    error message holding ``repr()`` of its handler, which holds the main task,
+    whose repr holds the task's result: for a 50,000-account snapshot that is two
+    reprs of several seconds and hundreds of MB.  The result is handed back
+    through a box instead, and the main task returns None.
+    """
+    box: list[T] = []
+
+    async def boxed() -> None:
+        box.append(await coro)
+
+    asyncio.run(boxed())
+    return box[0]
