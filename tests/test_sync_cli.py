@@ -85,6 +85,7 @@ def test_sync_writes_a_private_snapshot_and_prints_a_summary(homes, tmp_path):
     assert result.stderr == ""  # not a terminal: no progress display, only the summary
     assert f"Wrote {out}" in result.stdout and "30 accounts" in result.stdout and "5 projects" in result.stdout
     assert "requests" in result.stdout and "Complete: every fact was read." in result.stdout
+    assert "lower bound" in result.stdout and "latency / 8 in flight)" in result.stdout
     assert out.stat().st_mode & 0o777 == 0o600
     snap = read_snapshot(out)
     assert snap.provenance.taken_by == ADMIN_ID and [i.key for i in snap.issues] == ["PBA-1"]

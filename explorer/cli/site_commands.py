@@ -236,9 +236,9 @@ def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: floa
     ]
     bound = stats.lower_bound(client.concurrency)
     latency = stats.latency()
-    if bound and latency and stats.requests >= 100:
-        lines.append(f"  at the site's latency ({latency * 1000:.0f} ms) with {client.concurrency} in flight, "
-                     f"{stats.requests:,} requests take at least {bound:.1f}s ({elapsed / bound:.2f}x that)")
+    if bound and latency:
+        lines.append(f"  lower bound {bound:.1f}s ({stats.requests:,} requests x {latency * 1000:.0f} ms latency / "
+                     f"{client.concurrency} in flight): {elapsed / bound:.2f}x")
     if stats.rate_limited:
         lines.append(f"  rate limited {stats.rate_limited} times: waited {stats.waited:.0f}s in all")
     gaps = gap_summary(s)

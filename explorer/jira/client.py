@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+import msgspec
+
 from explorer import __version__
 from explorer.core.errors import UserError
 from explorer.jira import wire
@@ -185,7 +187,7 @@ class JiraClient(Paging):
         target = f"{self._base}{path}?{query}" if query else f"{self._base}{path}"
         head = f"{method} {target} HTTP/1.1\r\n{self._head.value}"
         if body is not None:
-            payload = json.dumps(body, separators=(",", ":")).encode()
+            payload = msgspec.json.encode(body)
             request = (f"{head}Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
                        ).encode() + payload
         else:
@@ -293,17 +295,17 @@ class JiraClient(Paging):
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
         json_typed = not kind or kind in _JSON_TYPES or kind.endswith("+json")
         try:
-            data = json.loads(body.decode("utf-8"))
+            data = _decode_json(body)
             # a server may echo the credentials into the data itself: keep them out of snapshots and screens
             return self.scrub.data(data) if self.scrub.leaks(body) else data
-        except (ValueError, RecursionError) as e:
+        except (ValueError, RecursionError, msgspec.MsgspecError) as e:
             if not json_typed:
                 raise WrongSite(
                     f"wrong site: {self.site} did not answer like Jira ({endpoint} gave {self.scrub.text(kind, 60)}, "
                     "not JSON); check the site URL (Jira Cloud sites look like https://your-domain.atlassian.net)",
                     status=response.status, endpoint=endpoint) from None
             raise BadResponse(f"{endpoint} on {self.host} answered with JSON jira-perms cannot read "
-                              f"({_json_problem(e)})", status=response.status, endpoint=endpoint) from None
+                              f"({_json_problem(e, body)})", status=response.status, endpoint=endpoint) from None
 
     def shape_error(self, endpoint: str, expected: str) -> BadResponse:
         """A well-formed answer of the wrong shape (e.g. an object where a list belongs)."""
@@ -481,14 +483,19 @@ def _retryable(error: wire.WireError) -> bool:
     return not (isinstance(error, wire.ConnectFailed) and error.unresolved)
 
 
-def _json_problem(error: BaseException) -> str:
+_decode_json = msgspec.json.Decoder().decode  # about twice json.loads' speed on Jira's pages
+
+
+def _json_problem(error: BaseException, body: bytes) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
-    if isinstance(error, UnicodeDecodeError):
-        return "not UTF-8"  # checked before JSONDecodeError: both are ValueErrors
-    if isinstance(error, json.JSONDecodeError):
-        return f"malformed at character {error.pos}"
-    return "a number too long to read" if "digits" in str(error) else "malformed"
+    if isinstance(error, msgspec.ValidationError):
+        return "a number too long to read"
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8"
+    return f"malformed: {str(error)[:60]}"
 
 
 def ssl_context() -> ssl.SSLContext:

@@ -181,7 +181,9 @@ class Pool:
                         continue
                     if conn is None:
                         timer.reschedule(min(deadline, loop.time() + self.connect_timeout))
+                        watch.connecting = True
                         conn = await self._connect()
+                        watch.connecting = False
                         watch.restart()
                     try:
                         conn.writer.write(request)
@@ -202,6 +204,10 @@ class Pool:
         except TimeoutError:
             if loop.time() >= deadline - 0.01:
                 raise DeadlineExceeded("the answer did not arrive in time") from None
+            if watch.connecting:
+                target = self.proxy.origin if self.proxy else self.origin
+                raise ConnectFailed(f"cannot connect to {target.authority} (no answer within "
+                                    f"{self.connect_timeout:g} s)") from None
             raise Silent("no answer") from None
 
     # ---- connecting -----------------------------------------------------------------------
@@ -316,7 +322,7 @@ class _Watch:
     fires between ``silence - 1`` and ``silence`` seconds after the last byte.
     """
 
-    __slots__ = ("_last", "deadline", "loop", "silence", "timer")
+    __slots__ = ("_last", "connecting", "deadline", "loop", "silence", "timer")
 
     def __init__(self, timer: asyncio.Timeout, deadline: float, silence: float,
                  loop: asyncio.AbstractEventLoop) -> None:
@@ -324,6 +330,7 @@ class _Watch:
         self.deadline = deadline
         self.silence = silence
         self.loop = loop
+        self.connecting = False
         self._last = loop.time()  # the timer was created at min(deadline, now + silence)
 
     def before_read(self) -> None:

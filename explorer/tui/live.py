@@ -1,7 +1,7 @@
 """The TUI's live side: credentials state, sync in a worker, verify against Jira.
 
 Keyring calls block (the store bounds them with a timeout), so they run in
-thread workers; the sync itself is async httpx and runs as an async worker on
+thread workers; the sync itself is async (explorer.jira) and runs as an async worker on
 the app's loop, so input is never blocked and Esc cancels it cleanly (no
 snapshot is written unless the sync finished).
 """

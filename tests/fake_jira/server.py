@@ -37,6 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import msgspec
+
 from explorer.core.model import Holder, Issue, Project, Snapshot
 from explorer.core.replay import catalogue
 from tests.fake_jira.rules import FakeRules
@@ -210,7 +212,7 @@ class FakeJira:
         except Exception as error:  # a bug in the fake: answer 500 and keep it for the test to see
             self.crashes.append(repr(error))
             status, payload = 500, _errors("internal error in the fake server")
-        data = b"" if payload is None else json.dumps(payload).encode()
+        data = b"" if payload is None else _encode(payload)
         if self.record:
             with self._lock:
                 self.served.append(Served(method, template, status, payload, account))
@@ -667,6 +669,14 @@ class FakeJira:
         return "/rest/servicedeskapi/servicedesk", 200, {
             "size": len(values), "start": start, "limit": limit, "isLastPage": start + len(values) >= len(desks),
             "values": values, "_links": {"base": self.url, "context": ""}}
+
+
+def _encode(payload: Any) -> bytes:
+    """JSON for an answer: msgspec where it can (the fake must not be a sync benchmark's bottleneck)."""
+    try:
+        return msgspec.json.encode(payload)
+    except (TypeError, msgspec.EncodeError):
+        return json.dumps(payload).encode()
 
 
 class _Headers(dict):

@@ -80,7 +80,7 @@ def anyio_backend():
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makeitem(collector, name, obj):
-    """Async tests here run under anyio's pytest plugin (anyio comes with httpx): mark them as collected."""
+    """Async tests here run under anyio's pytest plugin (anyio is a test extra): mark them as collected."""
     import inspect
 
     if "tests/tui" in str(collector.path) and inspect.iscoroutinefunction(obj) \
