@@ -19,6 +19,7 @@ from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.fixes import suggest_fixes
 from explorer.core.replay.fixes.blast import touched_projects
+from explorer.core.replay.fixes.ranking import smallest
 from explorer.core.replay.fixes.rows import BIT, PERMISSIONS, AccountRows
 from explorer.core.replay.index import SiteIndex
 from tests.patch_strategies import patches, single_changes
@@ -81,11 +82,11 @@ def _denial(data, snapshot):
     return account, permission, data.draw(st.sampled_from(snapshot.projects)).key, None
 
 
-def _same_fixes(ix: SiteIndex, question) -> None:
+def _same_fixes(ix: SiteIndex, question, limit: int = 100) -> None:
     exp = evaluate_in(ix, *question)
     assume(exp.verdict is Verdict.DENIED)
-    fast = suggest_fixes(ix, exp, limit=100)
-    slow = naive_suggest_fixes(ix, exp, limit=100)
+    fast = suggest_fixes(ix, exp, limit=limit)
+    slow = naive_suggest_fixes(ix, exp, limit=limit)
     assert fast == slow
 
 
@@ -93,7 +94,7 @@ def _same_fixes(ix: SiteIndex, question) -> None:
 @given(data=st.data())
 def test_fast_blast_radius_equals_the_per_cell_one(data):
     snapshot = data.draw(snapshots())
-    _same_fixes(SiteIndex(snapshot), _denial(data, snapshot))
+    _same_fixes(SiteIndex(snapshot), _denial(data, snapshot), data.draw(st.sampled_from((1, 2, 5, 100))))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -110,4 +111,25 @@ def test_fast_blast_radius_equals_the_per_cell_one_under_a_patch(data):
 def test_fast_blast_radius_on_the_benchmark_shape(seed, data):
     """Small sites of the generator's skewed shape: big groups in roles, product groups, portal customers."""
     snapshot = generate(seed=seed, scale=0.002)
-    _same_fixes(SiteIndex(snapshot), _denial(data, snapshot))
+    _same_fixes(SiteIndex(snapshot), _denial(data, snapshot), data.draw(st.sampled_from((1, 3, 5))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_first_fixes_need_only_their_own_exact_sizes(data):
+    """``smallest`` settles items lazily yet returns what a full sort of settled items returns."""
+    exact = data.draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9)), max_size=12))
+    lower = [data.draw(st.tuples(st.just(a), st.integers(0, b))) for a, b in exact]  # never above the exact key
+    limit = data.draw(st.integers(1, 6))
+    items = list(range(len(exact)))
+    settled: set[int] = set()
+
+    def key(i: int) -> tuple:
+        return exact[i] if i in settled else lower[i]
+
+    def settle(i: int) -> int:
+        settled.add(i)
+        return i
+
+    expected = sorted(items, key=lambda i: exact[i])[:limit]
+    assert smallest(items, key, settle, limit) == expected

@@ -20,7 +20,7 @@ from explorer.core.replay.explanation import Explanation, Fix, Verdict
 from explorer.core.replay.fixes.blast import Blast, Measured, fix_summary
 from explorer.core.replay.fixes.candidates import Generator
 from explorer.core.replay.fixes.proof import proven
-from explorer.core.replay.fixes.ranking import rank_key
+from explorer.core.replay.fixes.ranking import rank_key, smallest
 from explorer.core.replay.index import SiteIndex
 
 __all__ = ["explain", "suggest_fixes"]
@@ -49,5 +49,4 @@ def suggest_fixes(ix: SiteIndex, exp: Explanation, limit: int = 5) -> tuple[Fix,
         changes = tuple(c.change for c in m.combo)
         return rank_key(ix, exp, project, changes, m.size, fix_summary(changes))
 
-    measured.sort(key=key)
-    return tuple(blast.fix(m) for m in measured[:limit])
+    return tuple(blast.fix(m) for m in smallest(measured, key, blast.settle, limit))

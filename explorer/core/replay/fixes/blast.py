@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 
 from explorer.core.model import ANONYMOUS_ID, Issue, Project, Snapshot
@@ -70,9 +70,12 @@ class Measured:
     gained_count: int
     others: int
     issue_only: bool
+    exact: bool = True  # False: ``others`` is a lower bound (who newly sees the issue not yet counted)
 
     @property
     def size(self) -> int:
+        """Cells granted to the account besides the target, plus other accounts reached (a lower bound
+        until exact)."""
         return self.gained_count + self.others
 
 
@@ -88,8 +91,8 @@ class Blast:
         self._after_one: dict[Candidate, AccountRows] = {}
         self._reached: dict[tuple, _Reach] = {}
         self._reached_count: dict[tuple, int] = {}
-        self._active: frozenset[str] = frozenset()
-        self._browsing: frozenset[str] | None = None  # who can browse the issue before any change
+        self._not_browsing: frozenset[str] | None = None  # active accounts that cannot browse the issue
+        self._unlocked: frozenset[str] | None = None  # ... and could without its level and status properties
         self._cells: dict[tuple[str, int], tuple[tuple[str, str], ...]] = {}
         self._site_keys = _site_keys(ix)
 
@@ -107,7 +110,16 @@ class Blast:
         listing = [self.project.key] if issue_only else self._projects(combo, scopes)
         gained = self._gained_on_issue(patched) if issue_only else self._gained_in_projects(combo, patched, listing)
         count = sum(bits.bit_count() for bits in gained.values())
+        if self._issue_level(combo):  # counting who newly sees the issue waits until the rank needs it
+            others = self._count_others(_Reach.of(p for c in self._grants(combo) for p in self._holders_reached(c).parts))
+            return Measured(combo, listing, gained, count, others, issue_only, exact=False)
         return Measured(combo, listing, gained, count, self._other_accounts(patched, combo), issue_only)
+
+    def settle(self, m: Measured) -> Measured:
+        """The measure with its exact number of other accounts."""
+        if m.exact:
+            return m
+        return replace(m, others=self._other_accounts(self.ix.with_patch(merge(m.combo)), m.combo), exact=True)
 
     def fix(self, m: Measured) -> Fix:
         """The fix in words, with every cell of its blast radius."""
@@ -224,9 +236,8 @@ class Blast:
         Grant changes reach everyone the new holder names; issue-level changes (security
         level, status properties) reach everyone who can newly browse the issue.
         """
-        exp = self.exp
-        grants = tuple(c.change for c in combo if c.change.action == "add_grant")
-        issue_level = bool(exp.issue_key) and any(c.scope in ("issue", "workflow") for c in combo)
+        grants = self._grants(combo)
+        issue_level = self._issue_level(combo)
         if not issue_level and len(grants) == 1:
             key = _holder_key(grants[0])
             if key not in self._reached_count:
@@ -234,8 +245,16 @@ class Blast:
             return self._reached_count[key]
         reach = _Reach.of([part for g in grants for part in self._holders_reached(g).parts])
         if issue_level:
-            reach = _Reach.of([*reach.parts, frozenset(self._newly_browsing(patched, reach))])
+            reach = _Reach.of([*reach.parts, self._newly_browsing(patched, combo, reach)])
         return self._count_others(reach)
+
+    def _issue_level(self, combo: tuple[Candidate, ...]) -> bool:
+        """Whether a change reaches other accounts through the issue (who can newly browse it)."""
+        return bool(self.exp.issue_key) and any(c.scope in ("issue", "workflow") for c in combo)
+
+    @staticmethod
+    def _grants(combo: tuple[Candidate, ...]) -> tuple[Change, ...]:
+        return tuple(c.change for c in combo if c.change.action == "add_grant")
 
     def _count_others(self, reach: _Reach) -> int:
         """Active accounts a change reaches (the anonymous visitor counts as active, ids that are no
@@ -263,17 +282,15 @@ class Blast:
             found = self._reached[key] = _Reach.of(parts)
         return found
 
-    def _newly_browsing(self, patched: SiteIndex, skip: _Reach) -> set[str]:
+    def _newly_browsing(self, patched: SiteIndex, combo: tuple[Candidate, ...], skip: _Reach) -> frozenset[str]:
         """Active accounts (not in ``skip``) who cannot browse the issue now and could after the change."""
         key = self.exp.issue_key
         assert key is not None
         try:
-            if self._browsing is None:
-                self._active = bulk.active_universe(self.ix) - {ANONYMOUS_ID}
-                self._browsing = bulk.verdicts(self.ix, catalogue.BROWSE, self.project, self.ix.issue(key),
-                                               self._active).true
-            after = bulk.verdicts(patched, catalogue.BROWSE, self.project, patched.issue(key), self._active).true
-            return {a for a in after - self._browsing if a not in skip}
+            universe = self._could_newly_browse(combo).difference(*skip.parts)
+            if not universe:
+                return frozenset()
+            return bulk.verdicts(patched, catalogue.BROWSE, self.project, patched.issue(key), universe).true
         except bulk.Unsupported:  # Data Center's optional holder types: one account at a time
             found: set[str] = set()
             for account in self.ix.snapshot.accounts:
@@ -283,7 +300,41 @@ class Blast:
                     continue
                 if evaluate_in(patched, account, catalogue.BROWSE, None, key).verdict is Verdict.ALLOWED:
                     found.add(account.account_id)
-            return found
+            return frozenset(found)
+
+    def _could_newly_browse(self, combo: tuple[Candidate, ...]) -> frozenset[str]:
+        """Active accounts that cannot browse the issue now, and (when the change adds no grant) that could
+        with the issue's security level and its status properties gone.
+
+        A change that adds no grant reaches other accounts only through the issue: its security
+        level, status properties, assignee or archive state (changes to the fix's own account leave
+        the others' answers alone), and none of those can let in anyone the level and properties
+        are not keeping out.
+        """
+        issue = self.ix.issue(self.exp.issue_key or "")
+        assert issue is not None
+        if self._not_browsing is None:
+            active = bulk.active_universe(self.ix) - {ANONYMOUS_ID}
+            self._not_browsing = active - bulk.verdicts(self.ix, catalogue.BROWSE, self.project, issue, active).true
+        if any(c.change.action == "add_grant" for c in combo):
+            return self._not_browsing
+        if self._unlocked is None:
+            opened = self.ix.with_patch(self._unlocking(issue))
+            self._unlocked = bulk.verdicts(opened, catalogue.BROWSE, self.project, opened.issue(issue.key),
+                                           self._not_browsing).true
+        return self._unlocked
+
+    def _unlocking(self, issue: Issue) -> Patch:
+        """The issue without a security level, and its status (and its parent's) without properties."""
+        removed: set[tuple[str, str, str]] = set()
+        parent = self.ix.issue(issue.parent_key) if issue.parent_key else None
+        for one in (issue, parent):
+            if one is None:
+                continue
+            status, workflow, _ = self.ix.status_of(self.project, one)
+            if status is not None:
+                removed.update((workflow, status.id, k) for k in status.properties)
+        return Patch(security_levels=((issue.key, None),), removed_properties=frozenset(removed))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from explorer.core.model import Project
 from explorer.core.replay.explanation import Change, Explanation
 from explorer.core.replay.fixes.candidates import ACTION_RANK
@@ -34,3 +37,26 @@ def rank_key(ix: SiteIndex, exp: Explanation, project: Project, changes: tuple[C
     besides the target, plus other accounts reached), cheaper kind of change, wording."""
     return (odd(ix, exp, project, changes), len(changes), blast_size,
             min(ACTION_RANK.get(c.action, 99) for c in changes), summary)
+
+
+T = TypeVar("T")
+
+
+def smallest(items: list[T], key: Callable[[T], tuple], settle: Callable[[T], T], limit: int) -> list[T]:
+    """The ``limit`` items with the smallest keys, in order (ties in list order), as a full sort would give.
+
+    ``key`` of an unsettled item may be lower than its settled key, never higher; ``settle`` makes it
+    exact.  Items are settled in order of their lower keys, and no more once the next lower key is
+    beyond the ``limit``-th settled one: those could not be among the first.
+    """
+    order = sorted(range(len(items)), key=lambda i: key(items[i]))
+    settled: list[tuple[tuple, int, T]] = []
+    for i in order:
+        if len(settled) >= limit:
+            settled.sort(key=lambda e: (e[0], e[1]))
+            if key(items[i]) > settled[limit - 1][0]:
+                break
+        item = settle(items[i])
+        settled.append((key(item), i, item))
+    settled.sort(key=lambda e: (e[0], e[1]))
+    return [item for _, _, item in settled[:limit]]
