@@ -22,10 +22,11 @@ from explorer.core.replay.fixes.blast import touched_projects
 from explorer.core.replay.fixes.ranking import smallest
 from explorer.core.replay.fixes.rows import BIT, PERMISSIONS, AccountRows
 from explorer.core.replay.index import SiteIndex
+from tests.hypothesis_profiles import examples
 from tests.patch_strategies import patches, single_changes
 from tests.strategies import PERMISSION_KEYS, snapshots
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _cell(row: tuple[int, int], key: str) -> Verdict:
@@ -51,7 +52,7 @@ def test_rows_equal_the_evaluator_with_and_without_patches(data):
                 assert _cell(row, key) is evaluate_in(ix, account, key, project.key).verdict, (project.key, key)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_change_reaches_no_project_outside_its_touched_set(data):
     """Outside ``touched_projects``, an account's answers are the same before and after the change."""
@@ -97,7 +98,7 @@ def test_fast_blast_radius_equals_the_per_cell_one(data):
     _same_fixes(SiteIndex(snapshot), _denial(data, snapshot), data.draw(st.sampled_from((1, 2, 5, 100))))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_fast_blast_radius_equals_the_per_cell_one_under_a_patch(data):
     """Fixes asked on a site that already has hypothetical changes (what-if) agree too."""
@@ -106,7 +107,7 @@ def test_fast_blast_radius_equals_the_per_cell_one_under_a_patch(data):
     _same_fixes(ix, _denial(data, snapshot))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), data=st.data())
 def test_fast_blast_radius_on_the_benchmark_shape(seed, data):
     """Small sites of the generator's skewed shape: big groups in roles, product groups, portal customers."""
@@ -114,7 +115,7 @@ def test_fast_blast_radius_on_the_benchmark_shape(seed, data):
     _same_fixes(SiteIndex(snapshot), _denial(data, snapshot), data.draw(st.sampled_from((1, 3, 5))))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data())
 def test_the_first_fixes_need_only_their_own_exact_sizes(data):
     """``smallest`` settles items lazily yet returns what a full sort of settled items returns."""
