@@ -11,13 +11,16 @@ difference in the blast radius.
 
 from __future__ import annotations
 
-from explorer.core.replay import catalogue
+import itertools
+
+from explorer.core.replay import bulk, catalogue
 from explorer.core.replay.evaluator import evaluate_in, resolve_scope
 from explorer.core.replay.explanation import Explanation, Fix, Verdict
 from explorer.core.replay.fixes.blast import blast_summary
 from explorer.core.replay.fixes.candidates import Candidate, Generator, merge
-from explorer.core.replay.fixes.proof import proven
+from explorer.core.replay.fixes.proof import MAX_PAIR_CANDIDATES, MAX_SINGLE_CANDIDATES, proven
 from explorer.core.replay.fixes.ranking import rank_key
+from explorer.core.replay.fixes.rows import AccountRows
 from explorer.core.replay.index import SiteIndex
 
 
@@ -97,3 +100,45 @@ def naive_other_accounts(ix: SiteIndex, exp: Explanation, combo: tuple[Candidate
                 affected.add(account.account_id)
     affected.discard(exp.account.account_id)
     return sum(1 for a in affected if (acc := ix.account(a)) is not None and acc.active)
+
+
+def naive_evaluations(ix: SiteIndex, exp: Explanation) -> tuple[int, int]:
+    """How many evaluations the per-cell way makes for a denial: (project-level, issue-level), counted
+    without making them (the cells allowed before a change come from set evaluation)."""
+    if exp.verdict is not Verdict.DENIED or exp.project_key is None:
+        return 0, 0
+    project, issue = resolve_scope(ix, exp.project_key, exp.issue_key)
+    gen = Generator(ix, exp, project, issue)
+    candidates = gen.candidates()
+    on_issue = exp.issue_key is not None
+    proofs = min(len(candidates), MAX_SINGLE_CANDIDATES)
+    found = proven(ix, exp, Generator(ix, exp, project, issue))
+    if not any(len(c) == 1 for c in found):
+        pool = candidates[:MAX_PAIR_CANDIDATES]
+        proofs += sum(1 for a, b in itertools.combinations(pool, 2)
+                      if not a.change.action == b.change.action == "add_grant") + 1
+    project_level, issue_level = (0, proofs) if on_issue else (proofs, 0)
+    before = AccountRows(ix, exp.account) if not exp.account.is_anonymous else None
+    active = bulk.active_universe(ix) - {exp.account.account_id}
+    for combo in found:
+        scopes = {c.scope for c in combo}
+        if scopes <= {"issue", "workflow"}:
+            allowed = sum(1 for key, found_set in bulk.many_verdicts(
+                ix, [p.key for p in catalogue.PROJECT_PERMISSIONS], project, issue,
+                frozenset({exp.account.account_id})).items() if exp.account.account_id in found_set.true)
+            issue_level += 2 * (len(catalogue.PROJECT_PERMISSIONS) - 1) - allowed
+        else:
+            if "site" in scopes:
+                keys = [p.key for p in ix.snapshot.projects]
+            elif "scheme" in scopes:
+                keys = sorted({project.key, *(k for c in combo if c.change.scheme_id
+                                               for k in ix.projects_using(c.change.scheme_id))})
+            else:
+                keys = [project.key]
+            cells = len(keys) * len(catalogue.PROJECT_PERMISSIONS) - 1
+            allowed = sum(before.row(ix.project(k))[0].bit_count() for k in keys) if before else 0
+            project_level += 2 * cells - allowed
+        if exp.issue_key and any(c.scope in ("issue", "workflow") for c in combo):
+            browsing = bulk.verdicts(ix, catalogue.BROWSE, project, issue, active).true
+            issue_level += 2 * len(active) - len(browsing)
+    return project_level, issue_level

@@ -1,139 +1,123 @@
-"""Measure jira-perms on a large generated site, each figure beside the naive way, in one run.
+"""Every benchmark of issue 12's targets table, each beside its baseline measured in the same run.
 
-    python benchmarks/run.py                 # generates the 50,000-account site first if needed
-    python benchmarks/run.py --site big.jpsnap --questions 1000
+    python benchmarks/run.py                       # every row (generates benchmarks/big-site.jpsnap if needed)
+    python benchmarks/run.py --quick               # fewer questions and runs, TUI on the demo only, no pytest
+    python benchmarks/run.py --skip tui,sync,pytest
+    python benchmarks/run.py --only fixes,cli
 
-Figures: snapshot file size and load time; explain p50/p99 over random questions; who-can for one
-permission in one project; one account's full matrix (every permission x every project); one project's
-matrix for every account; peak memory (max RSS).  The naive baseline is the same evaluator reading the
-snapshot by scanning lists (benchmarks/naive.py), one account at a time.  Where the naive way would take
-minutes, it is measured on a sample and scaled up, and the output says so.
+Sections (each a module of this folder exposing ``rows(...)``, see README.md):
+
+  fixes   explain WITH fixes on the 50k site: in process p50 / p99, and as a whole CLI process
+  load    snapshot read + index of the 50k site (benchmarks/load_bench.py)
+  cli     ``jira-perms --help`` and ``explain --demo`` as whole processes
+  tui     the TUI in a real terminal (tmux): pick to verdict with fixes, key-to-repaint (benchmarks/tui_bench.py)
+  sync    sync of the 50k site from the fake Jira: requests vs the bound, 20 ms latency, local rate
+  pytest  ``pytest -q`` wall time
+  sets    set evaluation (explain without fixes, who-can, matrices, memory) beside the naive scan
+  whatif  what-if on the 50k site (issue 16)
+
+A section that cannot run (its module absent, tmux missing, an error) prints one row saying so; the others go
+on.  The machine is shared: the header prints the load average, and rows give CPU times beside wall times.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
-import random
-import resource
-import statistics
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from benchmarks.gen_site import generate  # noqa: E402
-from benchmarks.naive import ScanIndex  # noqa: E402
-from explorer.core.model import ANONYMOUS  # noqa: E402
-from explorer.core.replay.cache import index_for  # noqa: E402
-from explorer.core.replay.catalogue import PROJECT_PERMISSIONS  # noqa: E402
-from explorer.core.replay.evaluator import evaluate_in  # noqa: E402
-from explorer.core.replay.queries import account_matrix, project_matrix, who_can  # noqa: E402
-from explorer.store.snapshot_file import read_snapshot, write_snapshot  # noqa: E402
+from benchmarks.table import Row, header, normalize, render  # noqa: E402
 
-KEYS = [p.key for p in PROJECT_PERMISSIONS]
-
-
-def _t(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+SECTIONS = ("fixes", "load", "cli", "tui", "sync", "pytest", "sets", "whatif")
+TITLES = {
+    "fixes": "Fixes at scale", "load": "Load", "cli": "Cold start", "tui": "TUI in a real terminal",
+    "sync": "Sync requests", "pytest": "A fast suite", "sets": "Set evaluation (issue 7)",
+    "whatif": "What-if (issue 16)",
+}
 
 
-def _fmt(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
+def _section(name: str, args: argparse.Namespace) -> list:
+    """Import the section's module and call its rows() with what it takes."""
+    quick, path = args.quick, Path(args.site)
+    if name == "fixes":
+        return _module("fixes_bench").rows(quick, path, args.questions, args.seed)
+    if name == "load":
+        return _module("load_bench").rows(site=path, repeat=1 if quick else 3)
+    if name == "cli":
+        return _module("cli_bench").rows(quick)
+    if name == "tui":
+        return _module("tui_bench").rows(quick, path if path.exists() else None)
+    if name == "sync":
+        return _module("sync_bench").rows(quick)
+    if name == "pytest":
+        return _module("suite_bench").rows(quick)
+    if name == "sets":
+        return _module("sets_bench").rows(quick)
+    if name == "whatif":
+        from explorer.store.snapshot_file import read_snapshot
+
+        return _module("whatif_bench").rows(read_snapshot(path), runs=1 if quick else 3)
+    raise ValueError(name)
 
 
-def _row(name: str, indexed: float, naive: float | None, target: str, note: str = "") -> None:
-    speedup = f"{naive / indexed:7.0f}x" if naive else "      -"
-    naive_s = _fmt(naive) if naive else "-"
-    print(f"{name:<34} {_fmt(indexed):>10}   naive {naive_s:>10}  {speedup}   target {target}{note}")
+def _module(name: str):
+    return importlib.import_module(f"benchmarks.{name}")
+
+
+def _run(name: str, args: argparse.Namespace, say: Callable[[str], None]) -> None:
+    say(f"\n{TITLES[name]} ({name})")
+    started = time.perf_counter()
+    try:
+        found = [normalize(r) for r in _section(name, args)]
+    except ModuleNotFoundError as error:
+        found = [Row(TITLES[name], None, note=f"not measured: {error.name} is not there yet")]
+    except Exception as error:  # a broken section must not hide the others
+        detail = traceback.format_exception_only(error)[-1].strip()
+        found = [Row(TITLES[name], None, note=f"not measured: the section failed ({detail})")]
+    for row in found:
+        say("\n".join(render(row)))
+    say(f"    ({name}: {time.perf_counter() - started:.0f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="jira-perms benchmarks on a large generated site")
-    parser.add_argument("--site", default="benchmarks/big-site.jpsnap", help="snapshot to use (generated if absent)")
-    parser.add_argument("--questions", type=int, default=1000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default=str(ROOT / "benchmarks" / "big-site.jpsnap"),
+                        help="the 50k snapshot (generated, seeded, if absent)")
+    parser.add_argument("--quick", action="store_true", help="shorter: fewer questions and runs, no pytest")
+    parser.add_argument("--skip", default="", help=f"sections to leave out, comma-separated: {','.join(SECTIONS)}")
+    parser.add_argument("--only", default="", help="only these sections, comma-separated")
+    parser.add_argument("--questions", type=int, default=None, help="explain questions (default 200; quick 60)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
+    skipped = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = (set(chosen) | skipped) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; sections: {', '.join(SECTIONS)}")
 
-    path = Path(args.site)
-    if not path.exists():
-        print(f"generating {path} (seeded) ...", file=sys.stderr)
-        write_snapshot(generate(), path)
-    size = path.stat().st_size
+    from benchmarks.fixes_bench import site
 
-    load, snapshot = _t(lambda: read_snapshot(path))
-    index_time, ix = _t(lambda: index_for(snapshot))
-    naive = ScanIndex(snapshot)
-    rng = random.Random(args.seed)
-    print(f"site: {len(snapshot.accounts):,} accounts, {len(snapshot.groups):,} groups, "
-          f"{len(snapshot.projects):,} projects, {len(snapshot.permission_schemes)} schemes, "
-          f"{len(snapshot.issues):,} issues; file {size / 1e6:.1f} MB (target < 50 MB); "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
-    print()
-    _row("load snapshot (read + index)", load + index_time, None, "< 2 s",
-         f"   (read {_fmt(load)}, index {_fmt(index_time)})")
+    site(Path(args.site))
 
-    # explain: random questions, half on a project, half on an issue
-    questions = []
-    for _ in range(args.questions):
-        account = rng.choice(snapshot.accounts)
-        permission = rng.choice(KEYS)
-        if rng.random() < 0.5:
-            questions.append((account, permission, None, rng.choice(snapshot.issues).key))
-        else:
-            questions.append((account, permission, rng.choice(snapshot.projects).key, None))
-    fast, slow = [], []
-    for q in questions:
-        fast.append(_t(lambda q=q: evaluate_in(ix, *q))[0])
-    for q in questions[:200]:
-        slow.append(_t(lambda q=q: evaluate_in(naive, *q))[0])
-    p50, p99 = statistics.median(fast), sorted(fast)[int(len(fast) * 0.99) - 1]
-    n50 = statistics.median(slow)
-    _row(f"explain p50 ({args.questions} questions)", p50, n50, "< 1 ms", "   (naive: 200 questions)")
-    _row("explain p99", p99, sorted(slow)[int(len(slow) * 0.99) - 1], "-")
+    def say(text: str) -> None:
+        print(text, flush=True)
 
-    # who-can: one permission in one project
-    project = rng.choice([p for p in snapshot.projects if not p.archived and not p.team_managed]).key
-    permission = "EDIT_ISSUES"
-    who, result = _t(lambda: who_can(snapshot, permission, project))
-    sample = snapshot.accounts[:2000]
-    naive_sample, _ = _t(lambda: [evaluate_in(naive, a, permission, project) for a in sample])
-    naive_who = naive_sample * (len(snapshot.accounts) + 1) / len(sample)
-    _row(f"who-can {permission} in {project}", who, naive_who, "< 200 ms",
-         f"   ({len(result.allowed)} allowed; naive scaled from {len(sample):,} accounts)")
-
-    others = rng.sample([p.key for p in snapshot.projects if not p.archived], 20)
-    times = [_t(lambda k=k: who_can(snapshot, permission, k))[0] for k in others]
-    naive_one, _ = _t(lambda: [evaluate_in(naive, a, permission, others[0]) for a in sample])
-    _row("who-can, median of 20 projects", statistics.median(times),
-         naive_one * (len(snapshot.accounts) + 1) / len(sample), "< 200 ms", f"   (max {_fmt(max(times))})")
-
-    # one account's full matrix
-    account = next(a for a in snapshot.accounts if a.active)
-    mat, _ = _t(lambda: account_matrix(snapshot, account))
-    some = snapshot.projects[:50]
-    naive_some, _ = _t(lambda: [evaluate_in(naive, account, k, p.key) for p in some for k in KEYS])
-    naive_mat = naive_some * len(snapshot.projects) / len(some)
-    _row(f"account matrix ({len(KEYS)} x {len(snapshot.projects):,})", mat, naive_mat, "< 1 s",
-         f"   (naive scaled from {len(some)} projects)")
-
-    # one project's matrix for every account
-    pm, matrix = _t(lambda: project_matrix(snapshot, project, include_inactive=True))
-    few = snapshot.accounts[:300]
-    naive_few, _ = _t(lambda: [evaluate_in(naive, a, k, project) for a in (ANONYMOUS, *few) for k in KEYS])
-    naive_pm = naive_few * (len(snapshot.accounts) + 1) / (len(few) + 1)
-    _row(f"project matrix ({len(matrix.rows):,} x {len(KEYS)})", pm, naive_pm, "< 5 s",
-         f"   (naive scaled from {len(few)} accounts)")
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{'peak memory (max RSS)':<34} {peak:>7.0f} MB   target < 1.5 GB (includes the naive runs)")
+    say(f"jira-perms benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} CPUs" + (" (quick)" if args.quick else ""))
+    say("\n".join(header()))
+    for name in chosen:
+        if name in skipped:
+            say(f"\n{TITLES[name]} ({name}): skipped (--skip)")
+            continue
+        _run(name, args, say)
     return 0
 
 

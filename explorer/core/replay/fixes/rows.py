@@ -131,35 +131,52 @@ def _uncertain(ix: SiteIndex, group: str) -> bool:
 
 
 class _SiteTables:
-    """Patch-free tables of one snapshot that every account's rows share."""
+    """Patch-free tables of one snapshot that every account's rows share (scheme tables built on first use)."""
 
     def __init__(self, ix: SiteIndex):
+        self.ix = ix
         t = ix.t
-        self.schemes = {scheme_id: _SchemeTable(ix, lambda key, g=grants: g.get(key, ()))
-                        for scheme_id, grants in t.grants.items()}
-        direct: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        by_group: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self._schemes: dict[str, _SchemeTable] = {}
+        self._group_schemes: dict[str, set[str]] | None = None
+        direct: dict[str, list[tuple[str, str]]] = {}
+        by_group: dict[str, list[tuple[str, str]]] = {}
         for pair, users in t.role_users.items():
             for user in users:
-                direct[user].append(pair)
+                direct.setdefault(user, []).append(pair)
         for pair, groups in t.role_groups.items():
             for group in groups:
-                by_group[group].append(pair)
-        self.direct_roles = dict(direct)
-        self.group_roles = dict(by_group)
+                by_group.setdefault(group, []).append(pair)
+        self.direct_roles = direct
+        self.group_roles = by_group
         # groups whose membership can be "not known" for an account that is not a listed member
         self.uncertain_groups = tuple(g for g in by_group if _uncertain(ix, g))
         self.roles_unknown_projects = frozenset(
             key for key in t.projects if ix.gap(FactKind.PROJECT_ROLES, key) is not None)
-        granted: dict[str, set[str]] = defaultdict(set)  # group -> schemes with a grant to it
-        for scheme_id, table in self.schemes.items():
-            for group in table.groups:
-                granted[group].add(scheme_id)
-        self.group_schemes = dict(granted)
         # groups whose members get product access or Jira admin: their reach is every project
         self.product_groups = frozenset(g for groups in t.app_roles.values() for g in groups)
         self.admin_groups = frozenset(g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
         self.broad_groups = self.product_groups | self.admin_groups
+
+    def scheme(self, scheme_id: str) -> _SchemeTable:
+        """A scheme's table as the snapshot has it (no patch)."""
+        found = self._schemes.get(scheme_id)
+        if found is None:
+            grants = self.ix.t.grants.get(scheme_id, {})
+            found = self._schemes[scheme_id] = _SchemeTable(self.ix, lambda key: grants.get(key, ()))
+        return found
+
+    @property
+    def group_schemes(self) -> dict[str, set[str]]:
+        """Group -> the schemes with a grant to it."""
+        if self._group_schemes is None:
+            found: dict[str, set[str]] = {}
+            for scheme_id, by_permission in self.ix.t.grants.items():
+                for grants in by_permission.values():
+                    for grant in grants:
+                        if canonical_type(grant.holder.type) == "group":
+                            found.setdefault(self.ix.group_name(grant.holder) or "", set()).add(scheme_id)
+            self._group_schemes = found
+        return self._group_schemes
 
 
 _TABLES: weakref.WeakKeyDictionary[Snapshot, _SiteTables] = weakref.WeakKeyDictionary()
@@ -315,7 +332,7 @@ class AccountRows:
                 scheme = self.ix.t.schemes[scheme_id]
                 table = _SchemeTable(self.ix, lambda key: self.ix.grants(scheme, key))
             else:
-                table = self.site.schemes.get(scheme_id) or _SchemeTable(self.ix, lambda key: ())
+                table = self.site.scheme(scheme_id)
                 if self.base is not None:
                     found = self._scheme_memo[scheme_id] = self._scheme_from_base(table, scheme_id, project)
                     return found
