@@ -75,7 +75,8 @@ def visible_stdout() -> Iterator[None]:
 
 
 def out(text: str) -> None:
-    sys.stdout.write(visible(text))
+    """Write command output (made visible by :func:`visible_stdout`, which ``main`` puts around every command)."""
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 

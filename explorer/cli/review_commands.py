@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.cli.options import add_snapshot_source
-from explorer.cli.output import json_out, out, output_file
+from explorer.cli.output import json_out, out, output_file, warn
 from explorer.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 raise UserError(f"{error} (looked in both snapshots)") from None
     diff = diff_snapshots(old, new, account=account)
     for caution in diff.cautions:  # on stderr too, so a script reading JSON or a redirected report is told
-        print(f"jira-perms: warning: {caution}", file=sys.stderr)
+        warn(caution)
     if args.format == "json":
         json_out(diff_json(diff))
     else:

@@ -77,12 +77,12 @@ def _service_accounts(snapshot: Snapshot, values: list[str], profiles) -> dict[s
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
+    from explorer.cli.audit_commands import load_profiles
     from explorer.cli.output import output_file
     from explorer.cli.query_commands import load_source
     from explorer.core.escape import json_visible
     from explorer.core.render.whatif import whatif_html, whatif_json, whatif_markdown, whatif_text
     from explorer.core.whatif.engine import what_if
-    from explorer.store.profiles import all_profiles
 
     if not args.change_items:
         raise UserError("jira-perms whatif: give at least one change, like --remove-grant \"SCHEME: PERMISSION -> "
@@ -90,9 +90,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     output = output_file(args.output, "whatif") if args.output else None
     snapshot = load_source(args)
     changes = parse_cli_changes(snapshot, args)
-    profiles, broken = all_profiles()
-    for bad in broken:
-        print(f"jira-perms: warning: skipped profile {bad.error}", file=sys.stderr)
+    profiles, _ = load_profiles()
     service = _service_accounts(snapshot, args.service_account, profiles)
     result = what_if(snapshot, changes, profiles=profiles, service_accounts=service)
     source = source_flags(args)
