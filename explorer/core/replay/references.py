@@ -63,21 +63,16 @@ def reported_missing(snap: Snapshot, group_endpoint: str = "", product_endpoint:
     """
     recorded = {f.key: f for f in snap.facts}
     out: list[Fact] = []
-
-    def complete(kind: FactKind, held: tuple) -> bool:  # read whole: recorded so, or present with no record
-        fact = recorded.get((kind, None))
-        return fact.status is Status.COMPLETE if fact is not None else bool(held)
-
-    if complete(FactKind.GROUPS, snap.groups):
-        held = {g.name for g in snap.groups}
-        for name in sorted(referenced_groups(snap) - held):
-            if (FactKind.GROUP_MEMBERS, name) not in recorded:
-                out.append(Fact(FactKind.GROUP_MEMBERS, name, Status.NOT_FOUND, group_endpoint,
-                                "not in the site's group list"))
-    if complete(FactKind.APPLICATION_ROLES, snap.application_roles):
-        held = {r.key for r in snap.application_roles}
-        for key in sorted(referenced_products(snap) - held):
-            if (FactKind.APPLICATION_ROLES, key) not in recorded:
-                out.append(Fact(FactKind.APPLICATION_ROLES, key, Status.NOT_FOUND, product_endpoint,
-                                "not among the site's products"))
+    lists = (  # (the list's kind, what it holds, what is named, the kind of one entry, endpoint, detail)
+        (FactKind.GROUPS, {g.name for g in snap.groups}, referenced_groups(snap), FactKind.GROUP_MEMBERS,
+         group_endpoint, "not in the site's group list"),
+        (FactKind.APPLICATION_ROLES, {r.key for r in snap.application_roles}, referenced_products(snap),
+         FactKind.APPLICATION_ROLES, product_endpoint, "not among the site's products"),
+    )
+    for kind, held, named, entry, endpoint, detail in lists:
+        fact = recorded.get((kind, None))  # read whole: recorded so, or present with no record
+        if not (fact.status is Status.COMPLETE if fact is not None else bool(held)):
+            continue
+        out += [Fact(entry, name, Status.NOT_FOUND, endpoint, detail) for name in sorted(named - held)
+                if (entry, name) not in recorded]
     return out
