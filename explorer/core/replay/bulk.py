@@ -33,13 +33,13 @@ from explorer.core.replay.holders import accounts_matching, holder_type, via_lab
 from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.rules import implied_team_role, permission_meta, team_path
 from explorer.core.replay.scope import Scope
-from explorer.core.replay.site_sets import prepare, site_sets
-from explorer.core.replay.triset import EMPTY, TriSet, Unsupported, and_sets
+from explorer.core.replay.site_sets import site_sets
+from explorer.core.replay.triset import TriSet, Unsupported, and_sets
 
 SMALL_UNIVERSE = 32  # below this many accounts, look accounts up rather than build closures
 
-__all__ = ["EMPTY", "SMALL_UNIVERSE", "TriSet", "Unsupported", "ViaFinder", "account_order", "active_universe",
-           "many_verdicts", "prepare", "universe_of", "verdicts"]
+__all__ = ["SMALL_UNIVERSE", "TriSet", "Unsupported", "ViaFinder", "account_order", "active_universe",
+           "many_verdicts", "universe_of", "verdicts"]
 
 _NO_PROJECT = Project("", "", "")
 
