@@ -81,7 +81,10 @@ def out(text: str) -> None:
 
 
 def json_out(data: object) -> None:
-    out(json_visible(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    """Write JSON whose strings show every non-printable character as a JSON escape (so the wrapper need not)."""
+    stream = getattr(sys.stdout, "raw_stream", sys.stdout)
+    stream.write(json_visible(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    stream.flush()
 
 
 def warn(message: str) -> None:

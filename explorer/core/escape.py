@@ -35,6 +35,16 @@ def _shown(ch: str) -> str:
     return " " if unicodedata.category(ch) == "Zs" else _escape(ch)
 
 
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+
+
+def _printable_lines(text: str) -> bool:
+    """Is every character printable or a line feed?  (Checked in C: the usual case costs little.)"""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, _PRINTABLE_ASCII)
+    return text.replace("\n", "").isprintable()
+
+
 def _line(text: str) -> str:
     return text if text.isprintable() else "".join(map(_shown, text))
 
@@ -48,11 +58,16 @@ def visible(text: str, *, one_line: bool = False) -> str:
     """
     if one_line:
         return _line(text)
+    if _printable_lines(text):
+        return text
     return "\n".join(map(_line, text.split("\n")))
 
 
 def text_lines(lines: Iterable[str]) -> str:
     """Join output lines, each made visible as one line, with a final newline."""
+    lines = list(lines)
+    if "".join(lines).isprintable():  # the usual case, checked in C
+        return "\n".join(lines) + "\n"
     return "".join(_line(line) + "\n" for line in lines)
 
 
@@ -67,6 +82,8 @@ def _json_escape(ch: str) -> str:
 def json_visible(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with every non-printable character inside its
     strings written as a ``\\uXXXX`` escape: the same data, nothing for a terminal to act on."""
+    if _printable_lines(text):
+        return text
     return "\n".join(line if line.isprintable() else
                      "".join(ch if ch.isprintable() else _json_escape(ch) for ch in line)
                      for line in text.split("\n"))
