@@ -11,11 +11,12 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from explorer.core.model import ANONYMOUS_ID, Account, AccountType
+from explorer.core.model import ANONYMOUS_ID, Account, AccountType, Snapshot
 from explorer.core.readiness.audit import Auditor
 from explorer.core.readiness.profiles import Profile
 from explorer.core.replay import catalogue
@@ -115,23 +116,45 @@ def profile_of(account: Account, profiles: tuple[Profile, ...]) -> Profile | Non
     return None
 
 
+_NAMED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, ...], dict[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def named_service_accounts(snapshot: Snapshot, profiles: tuple[Profile, ...]) -> dict[str, str]:
+    """accountId -> profile id of every account whose name or email says which profile it serves (cached per
+    snapshot: a what-if on a large site asks once, not once per account that moves)."""
+    per_snapshot = _NAMED.setdefault(snapshot, {})
+    key = tuple(p.id for p in profiles)
+    found = per_snapshot.get(key)
+    if found is None:
+        found = {}
+        heads = {re.split(r"[^a-z0-9]+", key)[0] for p in profiles for key in (p.id, _norm(p.name)) if key}
+        heads.discard("")
+        for account in snapshot.accounts:
+            email = (account.email or "").lower()
+            if not any(h in account.display_name.lower() or h in email for h in heads):
+                continue  # cheap: no profile's first word in the name or email
+            profile = profile_of(account, profiles)
+            if profile is not None:
+                found[account.account_id] = profile.id
+        per_snapshot[key] = found
+    return found
+
+
 def _service_accounts(before: SiteIndex, after: SiteIndex, effects: Effects, profiles: tuple[Profile, ...],
                       explicit: Mapping[str, str]) -> list[Danger]:
     by_id = {p.id: p for p in profiles}
-    touched: dict[str, set[str]] = defaultdict(set)  # account -> projects where its answers moved
+    serving = {**named_service_accounts(before.snapshot, profiles), **explicit}
+    touched: dict[str, set[str]] = {}  # service account -> projects where its answers moved
     for m in effects.moves:
-        for aid in m.accounts:
+        for aid in m.accounts & serving.keys():
+            places = touched.setdefault(aid, set())
             if m.project_key is not None:
-                touched[aid].add(m.project_key)
-            else:
-                touched.setdefault(aid, set())
+                places.add(m.project_key)
     out = []
     for aid in sorted(touched, key=lambda a: before.name(a).lower()):
         account = before.account(aid)
-        if account is None or aid == ANONYMOUS_ID:
-            continue
-        profile = by_id.get(explicit[aid]) if aid in explicit else profile_of(account, profiles)
-        if profile is None:
+        profile = by_id.get(serving[aid])
+        if account is None or aid == ANONYMOUS_ID or profile is None:
             continue
         out += _losses(before, after, account, profile, sorted(touched[aid]))
     return out

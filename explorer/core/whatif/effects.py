@@ -107,7 +107,7 @@ def compute(before: SiteIndex, after: SiteIndex, scopes: Iterable[Scope], issues
     for scope in scopes:
         moves += comparer.scope(scope)
     moves = _drop_issue_echoes(moves)
-    names = {aid: after.name(aid) for m in moves for aid in m.accounts}
+    names = {aid: after.name(aid) for aid in frozenset().union(*(m.accounts for m in moves))}
     return Effects(tuple(moves), names, comparer.compared)
 
 
@@ -131,7 +131,9 @@ class _Comparer:
         project_key = scope.project_key
         if scope.issue_key is not None and project_key is not None:
             # where the issue cannot differ from its project, its moves only echo the project's
-            perms = [p for p in perms if any(shape.may_differ(project_key, scope.issue_key, p) for shape in self.shapes)]
+            differing = self.shapes[0].differing(project_key, scope.issue_key) | self.shapes[1].differing(
+                project_key, scope.issue_key)
+            perms = [p for p in perms if p in differing]
             if project_key in self.denied and self._monotone(project_key):  # an issue never allows more
                 denied, open_perms = self.denied[project_key]
                 universe = universe - denied
@@ -230,9 +232,18 @@ class _Comparer:
                     opened[perm].append(members)
                 if was is not now:
                     grouped[(perm, was, now)].append(members)
-        moves = [Move(scope.project_key, scope.issue_key, perm, was, now, frozenset().union(*parts))
+        unions: dict[tuple[int, ...], frozenset[str]] = {}  # permissions often move the same classes
+
+        def union(parts: list[frozenset[str]]) -> frozenset[str]:
+            key = tuple(map(id, parts))
+            found = unions.get(key)
+            if found is None:
+                found = unions[key] = frozenset().union(*parts)
+            return found
+
+        moves = [Move(scope.project_key, scope.issue_key, perm, was, now, union(parts))
                  for (perm, was, now), parts in grouped.items()]
-        return moves, {perm: frozenset().union(*parts) for perm, parts in opened.items()}
+        return moves, {perm: union(parts) for perm, parts in opened.items()}
 
     def _classes(self, project_key: str, universe: frozenset[str]) -> list[frozenset[str]]:
         """Accounts that every check in the project (and on its issues) sees alike, in both snapshots."""

@@ -16,7 +16,7 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Match
 from explorer.core.replay.holders import Context, canonical_type, match_holder
 from explorer.core.replay.index import SiteIndex
-from explorer.core.replay.rules import EDITABLE_KEYS, permission_meta, property_applies
+from explorer.core.replay.rules import EDITABLE_KEYS, property_applies
 from explorer.core.review.diff import GLOBAL_PERMISSION_KEYS, PROJECT_PERMISSION_KEYS
 from explorer.core.whatif.changes import Change, Kind
 
@@ -275,6 +275,7 @@ class Reach:
         return False
 
 
+_ALL_PERMISSIONS = frozenset(p.key for p in catalogue.PROJECT_PERMISSIONS)
 _ISSUE_HOLDERS = frozenset({"reporter", "assignee", "userCustomField", "groupCustomField", *_DC_OPTIONAL})
 
 
@@ -291,18 +292,25 @@ class IssueShape:
         self.ix = ix
         self._issues: dict[str, tuple[bool, frozenset[str], bool]] = {}
         self._schemes: dict[str, frozenset[str]] = {}
+        self._differing: dict[str, frozenset[str]] = {}
 
-    def may_differ(self, project_key: str, issue_key: str, permission: str) -> bool:
+    def differing(self, project_key: str, issue_key: str) -> frozenset[str]:
+        """The project permissions whose answers on the issue may differ from the project's (worked out once)."""
+        found = self._differing.get(issue_key)
+        if found is None:
+            found = self._differing[issue_key] = self._read_differing(project_key, issue_key)
+        return found
+
+    def _read_differing(self, project_key: str, issue_key: str) -> frozenset[str]:
         whole, shorts, editable = self._issue(project_key, issue_key)
         if whole:
-            return True
-        meta = permission_meta(permission)
-        if meta.short_name in shorts or (meta.browse_required and "browse" in shorts):
-            return True
-        if permission == catalogue.EDIT_ISSUES and editable:
-            return True
+            return _ALL_PERMISSIONS
         by_issue = self._scheme(project_key)
-        return permission in by_issue or (meta.browse_required and catalogue.BROWSE in by_issue)
+        browse = "browse" in shorts or catalogue.BROWSE in by_issue
+        return frozenset(
+            p.key for p in catalogue.PROJECT_PERMISSIONS
+            if p.short_name in shorts or (p.browse_required and browse) or p.key in by_issue
+            or (p.key == catalogue.EDIT_ISSUES and editable))
 
     def _issue(self, project_key: str, issue_key: str) -> tuple[bool, frozenset[str], bool]:
         found = self._issues.get(issue_key)
