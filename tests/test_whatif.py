@@ -3,6 +3,7 @@ nothing in effect, answers that become "cannot determine", dangers, the change l
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -304,3 +305,37 @@ def test_hostile_names_are_shown_safely():
     result = run(("remove-grant", CONTRACTORS_BROWSE), snapshot=snap)
     text = whatif_text(result)
     assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
+
+
+# ---------------------------------------------------------------- HTML in a real browser
+
+
+def test_the_html_page_escapes_names_and_shows_the_dangers():
+    from explorer.core.render.whatif import whatif_html
+
+    evil = "<script>alert(1)</script>"
+    snap = replace(DEMO, accounts=tuple(replace(a, display_name=evil) if a.display_name == "Frank Finance" else a
+                                        for a in DEMO.accounts))
+    page = whatif_html(run(("add-grant", "Software Permission Scheme: BROWSE_PROJECTS -> anyone"), snapshot=snap))
+    assert evil not in page and "&lt;script&gt;" in page
+    assert "⚠ Dangerous outcomes" in page and "without logging in, could browse ENG" in page
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed")
+def test_chromium_renders_the_what_if_page(tmp_path):
+    from collections import Counter
+
+    from explorer.core.render.whatif import whatif_html
+    from tests.test_report import read_png, render
+
+    html = tmp_path / "whatif.html"
+    html.write_text(whatif_html(run(("add-grant", "Software Permission Scheme: BROWSE_PROJECTS -> anyone"))),
+                    encoding="utf-8")
+    png = tmp_path / "whatif.png"
+    result = render(html, png, tmp_path / "profile")
+    assert png.exists(), result.stderr[-2000:]
+    width, height, rows = read_png(png.read_bytes())
+    pixels: Counter[bytes] = Counter(row[x:x + 3] for row in rows[::4] for x in range(0, len(row), 12))
+    assert len(pixels) > 40, "the page looks blank or unstyled"
+    yellow = sum(n for p, n in pixels.items() if abs(p[0] - 0xFF) < 6 and abs(p[1] - 0xF8) < 6 and abs(p[2] - 0xC5) < 8)
+    assert yellow > 0, "the dangers' warning box is missing: the inline CSS was not applied"
