@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.errors import UserError
@@ -45,28 +44,18 @@ def add_change_flags(p: argparse.ArgumentParser, *, required: bool = False) -> N
 
 
 def _read_changes_file(path: str) -> str:
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_CHANGES_FILE + 1)
+        if len(data) > MAX_CHANGES_FILE:
+            raise UserError(f"--changes -: larger than {MAX_CHANGES_FILE // 1024} KiB; a changes file is small TOML")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError("--changes -: not UTF-8 text; expected a TOML changes file") from None
+    from explorer.store.paths import read_small_text
+
     shown = path.replace("\n", "\\n")
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read(MAX_CHANGES_FILE + 1)
-        else:
-            target = Path(path)
-            if target.is_dir():
-                raise UserError(f"--changes {shown}: is a folder; expected a TOML changes file")
-            with target.open("rb") as handle:
-                data = handle.read(MAX_CHANGES_FILE + 1)
-    except FileNotFoundError:
-        raise UserError(f"--changes {shown}: no such file") from None
-    except PermissionError:
-        raise UserError(f"--changes {shown}: not readable (permission denied)") from None
-    except OSError as error:
-        raise UserError(f"--changes {shown}: cannot read it ({error.strerror or error})") from None
-    if len(data) > MAX_CHANGES_FILE:
-        raise UserError(f"--changes {shown}: larger than {MAX_CHANGES_FILE // 1024} KiB; a changes file is small TOML")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"--changes {shown}: not UTF-8 text; expected a TOML changes file") from None
+    return read_small_text(path, MAX_CHANGES_FILE, "a TOML changes file", label=f"--changes {shown}")
 
 
 def parse_cli_changes(snapshot: Snapshot, args: argparse.Namespace) -> list[Change]:

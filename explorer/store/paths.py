@@ -131,6 +131,31 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def read_small_text(path: str | Path, limit: int, what: str, error: type[UserError] = UserError,
+                    label: str | None = None) -> str:
+    """The text of a small UTF-8 file (a profile, a changes file), at most ``limit`` bytes read; otherwise a one-line
+    ``error`` that starts with ``label`` (default: the path) and names ``what`` the file should be."""
+    target = Path(path)
+    shown = label or str(target).replace("\n", "\\n")
+    try:
+        if target.is_dir():
+            raise error(f"{shown}: is a folder; expected {what}")
+        with target.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{shown}: no such file") from None
+    except PermissionError:
+        raise error(f"{shown}: not readable (permission denied)") from None
+    except OSError as e:
+        raise error(f"{shown}: cannot read it: {e.strerror or e}") from None
+    if len(raw) > limit:
+        raise error(f"{shown}: larger than {limit // 1024} KiB; expected {what}, which is small") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{shown}: not UTF-8 text; expected {what}") from None
+
+
 def redaction_key(create: bool = True) -> bytes:
     """The user's redaction key (32 random bytes, 0600), created on first use.
 

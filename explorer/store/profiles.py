@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from explorer.core.readiness.profiles import Profile, ProfileError, parse_profile, profile_id_from_filename
-from explorer.store.paths import config_dir
+from explorer.store.paths import config_dir, read_small_text
 
 SHIPPED_PACKAGE = "explorer"
 SHIPPED_FOLDER = ("data", "profiles")
@@ -49,23 +49,7 @@ def read_profile_file(path: str | Path) -> Profile:
     """Parse one profile file; problems become a one-line :class:`ProfileError` naming the file."""
     target = Path(path)
     shown = str(target).replace("\n", "\\n")
-    try:
-        if target.is_dir():
-            raise ProfileError(f"{shown}: is a folder; expected a profile file (*.toml)")
-        with target.open("rb") as handle:
-            raw = handle.read(MAX_PROFILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ProfileError(f"{shown}: no such file") from None
-    except PermissionError:
-        raise ProfileError(f"{shown}: not readable (permission denied)") from None
-    except OSError as e:
-        raise ProfileError(f"{shown}: cannot read it: {e.strerror or e}") from None
-    if len(raw) > MAX_PROFILE_BYTES:
-        raise ProfileError(f"{shown}: larger than {MAX_PROFILE_BYTES // 1024} KiB; a profile is a small TOML file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProfileError(f"{shown}: not UTF-8 text; expected a TOML profile") from None
+    text = read_small_text(target, MAX_PROFILE_BYTES, "a profile file (*.toml)", ProfileError)
     profile_id = profile_id_from_filename(target.stem)
     try:
         return parse_profile(text, profile_id, str(target))
