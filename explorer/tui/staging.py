@@ -17,7 +17,7 @@ from explorer.core.replay.cache import index_for
 from explorer.core.replay.holders import holder_label
 from explorer.core.whatif.apply import Applied, apply_changes
 from explorer.core.whatif.changes import Change, Kind
-from explorer.core.whatif.language import holder_key, holder_text, parse_change, project_roles
+from explorer.core.whatif.language import holder_key, holder_text, project_roles
 from explorer.tui.catalog import Item, account_label
 from explorer.tui.choices import Choice
 
@@ -139,11 +139,6 @@ def addition(item: Item, view: Snapshot) -> Pick | str:
         return Pick(f"Grant {catalogue.display_name(permission)} in '{scheme.name}' (what-if): to whom?",
                     holder_choices(view), lambda holder: (Kind.ADD_GRANT, f"{scheme_id}: {permission} -> {holder}"))
     return NOT_HERE
-
-
-def make_change(original: Snapshot, kind: Kind, text: str) -> Change:
-    """The change, resolved against the snapshot as read (a one-line ChangeError otherwise)."""
-    return parse_change(original, kind, text)
 
 
 def _scheme_of(item: Item, view: Snapshot) -> str | None:

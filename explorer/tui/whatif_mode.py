@@ -9,7 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 
 from explorer.core.errors import UserError
-from explorer.tui.staging import NOT_HERE, Pick, Staging, addition, make_change, removal
+from explorer.core.whatif.language import parse_change
+from explorer.tui.staging import NOT_HERE, Pick, Staging, addition, removal
 from explorer.tui.widgets.status_bar import Piece
 
 
@@ -87,7 +88,7 @@ def stage(app, kind, text: str) -> None:
     ref = app.current_ref
     found = staging(app, ref, create=True)
     try:
-        change = make_change(ref.snapshot, kind, text)
+        change = parse_change(ref.snapshot, kind, text)
     except UserError as e:
         app.notify(str(e), severity="error")
         return

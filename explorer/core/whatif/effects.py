@@ -5,12 +5,20 @@ within the reach of the changes (:mod:`explorer.core.whatif.reach`).  An answer 
 :class:`Move` (the accounts whose verdict of one permission at one place goes from one answer to
 another); :meth:`Effects.effects` spells it out as the :class:`~explorer.core.review.diff.Effect` rows
 ``jira-perms diff`` reports, in the same order, so the two can be compared.
+
+What keeps it fast on a large site: with one changed grant, the side that lacks it is asked first and
+accounts that have its permission anyway are not asked on the other side; where many accounts are asked,
+one account per class of accounts that every check there sees alike stands for its class
+(:meth:`~explorer.core.review.diff.VerdictInputs.splitters`); an issue is asked only about the permissions
+whose answer on it may differ from the project's (:class:`~explorer.core.whatif.reach.IssueShape`) and only
+for accounts not denied everything in the project (an issue never allows more than its project, except with
+Data Center's optional holder types).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from explorer.core.model import ANONYMOUS_ID
@@ -20,7 +28,7 @@ from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.holders import canonical_type
 from explorer.core.replay.index import SiteIndex
-from explorer.core.review.diff import ADMIN_GLOBALS, Effect, Relevance, VerdictInputs
+from explorer.core.review.diff import Effect, Relevance, VerdictInputs
 from explorer.core.whatif.reach import EVERYONE, IssueShape, Scope
 
 A, D, U = Verdict.ALLOWED, Verdict.DENIED, Verdict.UNKNOWN
@@ -80,14 +88,6 @@ class Effects:
         rows.sort(key=lambda e: (not e.widening, e.account_name.lower(), e.account_id, e.project_key or "",
                                  e.issue_key or "", e.permission))
         return rows
-
-    def widening(self) -> Iterator[Move]:
-        """Moves that give the anonymous visitor something, or anyone admin rights (as ``diff`` flags them)."""
-        for m in self.moves:
-            if m.kind != "gained":
-                continue
-            if ANONYMOUS_ID in m.accounts or m.permission == "ADMINISTER_PROJECTS" or m.permission in ADMIN_GLOBALS:
-                yield m
 
 
 # ---------------------------------------------------------------- computing
