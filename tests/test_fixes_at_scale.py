@@ -43,9 +43,12 @@ def test_rows_equal_the_evaluator_with_and_without_patches(data):
     accounts = [a for a in snapshot.accounts if a.account_id != ANONYMOUS_ID]
     assume(accounts)
     base = SiteIndex(snapshot)
-    for ix in (base, base.with_patch(data.draw(patches(snapshot)))):
-        account = data.draw(st.sampled_from(accounts))
-        rows = AccountRows(ix, account)
+    account = data.draw(st.sampled_from(accounts))
+    before = AccountRows(base, account)
+    patched = base.with_patch(data.draw(single_changes(snapshot, account.account_id) | patches(snapshot)))
+    # rows from scratch, and rows derived from the unpatched ones (what a fix's blast radius uses)
+    for ix, rows in ((base, before), (patched, AccountRows(patched, account)),
+                     (patched, AccountRows(patched, account, base=before))):
         for project in snapshot.projects:
             row = rows.row(project)
             for key in PERMISSIONS:

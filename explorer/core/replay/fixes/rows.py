@@ -26,10 +26,9 @@ and without hypothetical patches.
 from __future__ import annotations
 
 import weakref
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from explorer.core.model import Account, FactKind, Grant, Holder, Project, Snapshot
+from explorer.core.model import Account, FactKind, Grant, Holder, Project, Snapshot, TeamRole
 from explorer.core.replay import catalogue
 from explorer.core.replay.catalogue import Access
 from explorer.core.replay.holders import Context, canonical_type, match_holder
@@ -137,6 +136,7 @@ class _SiteTables:
         self.ix = ix
         t = ix.t
         self._schemes: dict[str, _SchemeTable] = {}
+        self._team_bits: dict[int, int] = {}
         self._group_schemes: dict[str, set[str]] | None = None
         direct: dict[str, list[tuple[str, str]]] = {}
         by_group: dict[str, list[tuple[str, str]]] = {}
@@ -148,14 +148,29 @@ class _SiteTables:
                 by_group.setdefault(group, []).append(pair)
         self.direct_roles = direct
         self.group_roles = by_group
-        # groups whose membership can be "not known" for an account that is not a listed member
-        self.uncertain_groups = tuple(g for g in by_group if _uncertain(ix, g))
+        self._group_role_maps: dict[str, dict[str, frozenset[str]]] = {}
+        # the roles an account may hold through groups whose membership can be "not known" for it
+        self.maybe_roles = _by_project(pair for g in by_group if _uncertain(ix, g) for pair in by_group[g])
         self.roles_unknown_projects = frozenset(
             key for key in t.projects if ix.gap(FactKind.PROJECT_ROLES, key) is not None)
         # groups whose members get product access or Jira admin: their reach is every project
         self.product_groups = frozenset(g for groups in t.app_roles.values() for g in groups)
         self.admin_groups = frozenset(g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
         self.broad_groups = self.product_groups | self.admin_groups
+
+    def group_role_map(self, group: str) -> dict[str, frozenset[str]]:
+        """Project -> the roles the group is an actor of there."""
+        found = self._group_role_maps.get(group)
+        if found is None:
+            found = self._group_role_maps[group] = _by_project(self.group_roles.get(group, ()))
+        return found
+
+    def team_bits(self, role: TeamRole) -> int:
+        """The bits of the catalogue permissions a team-managed project's role gives."""
+        found = self._team_bits.get(id(role))  # the snapshot keeps its roles alive as long as these tables
+        if found is None:
+            found = self._team_bits[id(role)] = sum(BIT[k] for k in role.permissions if k in BIT)
+        return found
 
     def scheme(self, scheme_id: str) -> _SchemeTable:
         """A scheme's table as the snapshot has it (no patch)."""
@@ -177,6 +192,13 @@ class _SiteTables:
                             found.setdefault(self.ix.group_name(grant.holder) or "", set()).add(scheme_id)
             self._group_schemes = found
         return self._group_schemes
+
+
+def _by_project(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for project_key, role_id in pairs:
+        found.setdefault(project_key, set()).add(role_id)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 _TABLES: weakref.WeakKeyDictionary[Snapshot, _SiteTables] = weakref.WeakKeyDictionary()
@@ -230,7 +252,8 @@ class AccountRows:
         self.aid = aid = account.account_id
         self.site = _site_tables(ix)
         self._rows: dict[str, Row] = {}
-        self._shared_rows: dict[tuple, Row] = {}
+        self._grant_memo: dict[str, tuple[int, int, bool]] = {}
+        self._shared_grants: dict[tuple, tuple[int, int, bool]] = {}
         self._holder_memo: dict[tuple, Tri] = {}
         self._scheme_memo: dict[str, tuple[_SchemeTable, int, int]] = {}
         self._patched_schemes = {scheme_id for scheme_id, _ in ix.patch.grants}
@@ -246,8 +269,9 @@ class AccountRows:
         self.base = base if base is not None and base.aid == aid and base.ix.t is ix.t else None
         self._changed_groups: frozenset[str] = frozenset()
         self._products_changed = False
+        self._sure_memo: dict[str, frozenset[str]] = {}
         if self.base is None:
-            self._sure_roles, self._maybe_roles = self._role_candidates()
+            self._role_maps = self._role_sources()
         else:
             self._inherit(self.base)
 
@@ -258,14 +282,7 @@ class AccountRows:
             if member == aid and (aid, g) not in base.ix.patch.groups and base.ix.in_group(aid, g)[0] is not True)
         self._products_changed = bool(self._changed_groups & self.site.product_groups)
         new_roles = [(p, r) for member, p, r in ix.patch.roles if member == aid and (member, p, r) not in base.ix.patch.roles]
-        new_pairs = [pair for g in self._changed_groups for pair in self.site.group_roles.get(g, ())]
-        self._maybe_roles = base._maybe_roles
-        if not new_roles and not new_pairs:
-            self._sure_roles = base._sure_roles
-            return
-        self._sure_roles = dict(base._sure_roles)
-        for project_key, role_id in (*new_roles, *new_pairs):
-            self._sure_roles[project_key] = self._sure_roles.get(project_key, frozenset()) | {role_id}
+        self._role_maps = [_by_project(new_roles), *(self.site.group_role_map(g) for g in self._changed_groups)]
 
     def _scheme_from_base(self, table: _SchemeTable, scheme_id: str, project: Project
                           ) -> tuple[_SchemeTable, int, int]:
@@ -284,29 +301,29 @@ class AccountRows:
         return table, true, unknown & ~true
 
     # -- role actorships worth asking about ------------------------------------------------
-    def _role_candidates(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-        """Project -> roles the account is surely an actor of, and project -> roles it may be one of.
+    def _role_sources(self) -> list[dict[str, frozenset[str]]]:
+        """Where the roles the account surely holds come from: project -> roles, per source.
 
         ``role_actor`` is True through the patch, a direct actorship or a group the account is
-        in; it can be unknown through a group whose members are not fully known, or in a
-        project whose roles are not fully known (those projects are asked about every role).
-        Every other (project, role) pair is False.
+        in; it can be unknown through a group whose members are not fully known (the site's
+        ``maybe_roles``), or in a project whose roles are not fully known (asked about every
+        role).  Every other (project, role) pair is False.
         """
-        ix, aid, site = self.ix, self.aid, self.site
-        sure: dict[str, set[str]] = defaultdict(set)
-        for project_key, role_id in site.direct_roles.get(aid, ()):
-            sure[project_key].add(role_id)
-        for account_id, project_key, role_id in ix.patch.roles:
-            if account_id == aid:
-                sure[project_key].add(role_id)
-        for group in ix.groups_of(aid):
-            for project_key, role_id in site.group_roles.get(group, ()):
-                sure[project_key].add(role_id)
-        maybe: dict[str, set[str]] = defaultdict(set)
-        for group in site.uncertain_groups:
-            for project_key, role_id in site.group_roles.get(group, ()):
-                maybe[project_key].add(role_id)
-        return {k: frozenset(v) for k, v in sure.items()}, {k: frozenset(v) for k, v in maybe.items()}
+        ix, aid = self.ix, self.aid
+        direct = [*self.site.direct_roles.get(aid, ()), *((p, r) for a, p, r in ix.patch.roles if a == aid)]
+        return [_by_project(direct), *(self.site.group_role_map(g) for g in ix.groups_of(aid))]
+
+    def _sure(self, project_key: str) -> frozenset[str]:
+        """The roles the account surely holds in a project."""
+        found = self._sure_memo.get(project_key)
+        if found is None:
+            found = self.base._sure(project_key) if self.base is not None else frozenset()
+            for source in self._role_maps:
+                more = source.get(project_key)
+                if more:
+                    found = found | more if found else more
+            self._sure_memo[project_key] = found
+        return found
 
     def _role(self, project: Project, role_id: str) -> Tri:
         return self.ix.role_actor(project, role_id, self.aid)[0]
@@ -362,11 +379,11 @@ class AccountRows:
     def _team_grants(self, project: Project) -> tuple[int, int]:
         true = unknown = 0
         implied = implied_team_role(project)
-        sure = self._sure_roles.get(project.key, ())
-        ask = self._maybe_roles.get(project.key, ())
+        sure = self._sure(project.key)
+        ask = self.site.maybe_roles.get(project.key, ())
         unknown_roles = project.key in self.site.roles_unknown_projects
         for role in project.team_roles:
-            bits = sum(BIT[k] for k in role.permissions if k in BIT)
+            bits = self.site.team_bits(role)
             if not bits:
                 continue
             tri: Tri = True if role.id in sure else self._role(project, role.id) if (
@@ -379,12 +396,12 @@ class AccountRows:
     def _scheme_grants(self, project: Project, scheme_id: str) -> tuple[int, int]:
         table, true, unknown = self._scheme(scheme_id, project)
         customer = project.customer_role_id
-        for role_id in self._sure_roles.get(project.key, ()):
+        for role_id in self._sure(project.key):
             true |= table.roles.get(role_id, 0) | (table.portal if role_id == customer else 0)
         if project.key in self.site.roles_unknown_projects:
             ask: Iterable[str] = (*table.roles, *((customer,) if customer else ()))
         else:
-            ask = self._maybe_roles.get(project.key, ())
+            ask = self.site.maybe_roles.get(project.key, ())
         for role_id in ask:
             bits = table.roles.get(role_id, 0) | (table.portal if role_id == customer else 0)
             if bits & ~true:
@@ -408,30 +425,7 @@ class AccountRows:
         if not self.active:
             return 0, 0
         archived, _ = self.ix.is_archived(project, None)
-        team = project.team_managed and project.permission_scheme_id is None
-        shared = not team and project.key not in self._maybe_roles and project.key not in self.site.roles_unknown_projects
-        if shared and project.permission_scheme_id in self.ix.t.schemes:
-            shared = not self._scheme(project.permission_scheme_id, project)[0].other
-        if shared:  # the row depends on the scheme, the archive state and the roles the account surely has
-            sure = self._sure_roles.get(project.key, frozenset())
-            key = (project.permission_scheme_id, archived, sure, project.customer_role_id in sure,
-                   project.lead == self.aid)
-            found = self._shared_rows.get(key)
-            if found is None:
-                found = self._shared_rows[key] = self._combine(project, archived, team)
-            return found
-        return self._combine(project, archived, team)
-
-    def _combine(self, project: Project, archived: bool, team: bool) -> Row:
-        kind_known = True
-        if team:
-            if project.team_roles:
-                grant_true, grant_unknown = self._team_grants(project)
-            else:
-                grant_true, grant_unknown, kind_known = 0, ALL, False
-        else:
-            scheme, _ = self.ix.scheme(project)
-            grant_true, grant_unknown = self._scheme_grants(project, scheme.id) if scheme else (0, ALL)
+        grant_true, grant_unknown, kind_known = self._grants(project)
         # Browse prerequisite: the Browse grants alone (before the Jira-admin rule)
         if grant_true & BROWSE:
             browse_true = browse_possible = ALL
@@ -447,3 +441,56 @@ class AccountRows:
         possible = ((self.product_true | self.product_unknown) & kept & (grant_true | grant_unknown)
                     & browse_possible)
         return true, possible & ~true
+
+    def _grants(self, project: Project) -> tuple[int, int, bool]:
+        """The project's grant bits (allowed, undetermined; before the Jira-admin rule) and whether its kind
+        is known, memoised per project."""
+        found = self._grant_memo.get(project.key)
+        if found is None:
+            found = self._grant_memo[project.key] = self._grants_uncached(project)
+        return found
+
+    def _grants_uncached(self, project: Project) -> tuple[int, int, bool]:
+        if project.team_managed and project.permission_scheme_id is None:
+            if not project.team_roles:
+                return 0, ALL, False
+            if self.base is not None:  # changes only add: the base's bits and those of roles now surely held
+                true, unknown, _ = self.base._grants(project)
+                mine, theirs = self._sure(project.key), self.base._sure(project.key)
+                for role in project.team_roles:
+                    if role.id in mine and role.id not in theirs:
+                        true |= self.site.team_bits(role)
+                return true, unknown & ~true, True
+            return (*self._team_grants(project), True)
+        scheme, _ = self.ix.scheme(project)
+        if scheme is None:
+            return 0, ALL, True
+        table = self._scheme(scheme.id, project)[0]
+        if table.other:  # asked per project and permission
+            return (*self._scheme_grants(project, scheme.id), True)
+        if self.base is not None and scheme.id not in self._patched_schemes:
+            return self._grants_from_base(project, scheme.id)
+        if project.key in self.site.maybe_roles or project.key in self.site.roles_unknown_projects:
+            return (*self._scheme_grants(project, scheme.id), True)
+        # otherwise the bits depend on the scheme and the roles the account surely has: shared
+        sure = self._sure(project.key)
+        key = (scheme.id, sure, project.customer_role_id in sure, project.lead == self.aid)
+        found = self._shared_grants.get(key)
+        if found is None:
+            found = self._shared_grants[key] = (*self._scheme_grants(project, scheme.id), True)
+        return found
+
+    def _grants_from_base(self, project: Project, scheme_id: str) -> tuple[int, int, bool]:
+        """The base's bits plus what the changes add: changes only add (memberships, roles), so the bits
+        that were allowed stay allowed, and a role the account now surely holds adds its bits."""
+        base = self.base
+        assert base is not None
+        true, unknown, _ = base._grants(project)
+        table, scheme_true, _ = self._scheme(scheme_id, project)
+        true |= scheme_true
+        mine, theirs = self._sure(project.key), base._sure(project.key)
+        if mine is not theirs:
+            customer = project.customer_role_id
+            for role_id in mine - theirs:
+                true |= table.roles.get(role_id, 0) | (table.portal if role_id == customer else 0)
+        return true, unknown & ~true, True
