@@ -270,6 +270,12 @@ class JiraPermsApp(App[None]):
             self._redactions[id(ref)] = red
         return red
 
+    def redaction_for(self, ref: SnapshotRef) -> Redaction | None:
+        """The redacted twin of a snapshot as read (None: redaction off, or already a redacted copy)."""
+        if not self.redacted or ref.snapshot is None:
+            return None
+        return self._redaction(ref, ref.snapshot)
+
     def redaction_key(self) -> bytes:
         """The user's redaction key (created on first use), or the one the app was given (tests)."""
         if self._redaction_key is None:

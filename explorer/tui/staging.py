@@ -9,15 +9,15 @@ staged one back instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from explorer.core.model import Account, Grant, Group, Project, Snapshot
+from explorer.core.model import Account, Grant, Group, Holder, Project, Snapshot
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
-from explorer.core.replay.holders import holder_label
+from explorer.core.replay.holders import canonical_type, holder_label
 from explorer.core.whatif.apply import Applied, apply_changes
 from explorer.core.whatif.changes import Change, Kind
-from explorer.core.whatif.language import holder_key, holder_text, project_roles
+from explorer.core.whatif.language import holder_key, holder_text, id_text, parse_change, project_roles
 from explorer.tui.catalog import Item, account_label
 from explorer.tui.choices import Choice
 
@@ -157,8 +157,6 @@ def _accounts(view: Snapshot) -> list[Choice]:
 
 def holder_choices(view: Snapshot) -> list[Choice]:
     """Every holder a grant can name on this site, in the change language (value) and in Jira's words (label)."""
-    from explorer.core.model import Holder
-
     ix = index_for(view)
     simple = [Holder("anyone"), Holder("applicationRole"), Holder("reporter"), Holder("assignee"),
               Holder("projectLead"), Holder("sd.customer.portal.only")]
@@ -176,3 +174,30 @@ def holder_choices(view: Snapshot) -> list[Choice]:
             for a in sorted(view.accounts, key=lambda a: a.display_name.lower())]
     return out
 
+
+def redacted_changes(changes: list[Change], original: Snapshot, redacted: Snapshot,
+                     to_view: Callable[[str], str]) -> list[Change]:
+    """The staged changes as they read on the redacted twin of ``original`` (groups and accounts as pseudonyms):
+    the twin keeps every object in its place, so a group is its namesake by position, an account by
+    ``to_view``; scheme, role and project ids and product keys stay."""
+    groups = {g.name: r for g, r in zip(original.groups, redacted.groups, strict=True)}
+
+    def group(name: str | None) -> str | None:
+        return groups[name].name if name in groups else name
+
+    out = []
+    for change in changes:
+        moved = replace(change, group=group(change.group),
+                        account_id=to_view(change.account_id) if change.account_id else None)
+        if change.holder is not None:
+            holder = change.holder
+            if canonical_type(holder.type) == "group":
+                twin = groups.get(index_for(original).group_name(holder) or "")
+                holder = Holder(holder.type, twin.name, twin.group_id or None) if twin else holder
+            elif canonical_type(holder.type) == "user":
+                holder = Holder(holder.type, to_view(holder.parameter or holder.value or ""))
+            text = f"{change.scheme_id}: {change.permission} -> {holder_text(redacted, holder)}"
+        else:
+            text = id_text(moved)
+        out.append(parse_change(redacted, change.kind, text))
+    return out

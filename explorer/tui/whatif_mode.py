@@ -111,14 +111,10 @@ def changed(app) -> None:
 
 
 def can_open(app) -> bool:
-    """Whether the what-if screen may open now (it names real groups and accounts: not under redaction)."""
+    """Whether the what-if screen may open now (a snapshot is open)."""
     ref = app.current_ref
     if ref is None or ref.snapshot is None:
         app.notify("Open a snapshot first: select a site in the tree (d: the demo).", severity="warning")
-        return False
-    if app.redacted or app.shown_is_redacted_copy():
-        app.notify("The what-if screen names real groups, roles and accounts: turn redaction off (r) to open it. "
-                   "Other screens keep answering under the staged changes, redacted.", severity="warning")
         return False
     return True
 

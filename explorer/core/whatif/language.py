@@ -443,6 +443,29 @@ _PARSERS: dict[Kind, Callable[[Snapshot, Kind, str], Change]] = {
 }
 
 
+def id_text(change: Change) -> str:
+    """A change in the change language written with ids (scheme ids, role ids, accountIds): it resolves to the
+    same change on any snapshot holding those ids, names aside (a redacted copy, for instance)."""
+    kind = change.kind
+    if kind in (Kind.ADD_GRANT, Kind.REMOVE_GRANT):
+        raise ValueError("a grant's holder needs the snapshot: use holder_text")
+    op = "+=" if kind in (Kind.ADD_TO_ROLE, Kind.ADD_TO_GROUP) else "-="
+    if kind in (Kind.ADD_TO_ROLE, Kind.REMOVE_FROM_ROLE):
+        actor = f"group {change.group}" if change.group is not None else f"user {change.account_id}"
+        return f"{change.project_key}: {change.role_id} {op} {actor}"
+    if kind in (Kind.ADD_TO_GROUP, Kind.REMOVE_FROM_GROUP):
+        return f"{change.group} {op} {change.account_id}"
+    if kind is Kind.SET_SCHEME:
+        return f"{change.project_key} = {change.scheme_id}"
+    if kind is Kind.REMOVE_PRODUCT_ACCESS:
+        if change.group is not None:
+            return f"{change.product} -= group {change.group}"
+        return f"{change.product}: {change.account_id}" if change.product else change.account_id or ""
+    if kind is Kind.ARCHIVE:
+        return change.project_key or ""
+    return change.account_id or ""
+
+
 # ---------------------------------------------------------------- change files
 
 

@@ -25,6 +25,7 @@ from explorer.core.whatif.language import changes_toml
 from explorer.tui import whatif_mode
 from explorer.tui.actions import WHATIF_SCREEN, bindings
 from explorer.tui.screens.base import AppScreen
+from explorer.tui.staging import redacted_changes
 from explorer.tui.text import one_line, plain
 from explorer.tui.workspace import SnapshotRef
 
@@ -74,17 +75,26 @@ class WhatIfScreen(AppScreen):
     def staging(self):
         return whatif_mode.staging(self.app, self.ref)
 
+    def _question(self):
+        """(snapshot, changes) to ask: as read, or their redacted twins when redaction is on (names hidden)."""
+        staged = self.staging
+        changes = list(staged.changes) if staged is not None else []
+        red = self.app.redaction_for(self.ref)  # type: ignore[attr-defined]
+        if red is None or not changes:
+            return (staged.base if staged is not None else self.ref.snapshot), changes
+        return red.snapshot, redacted_changes(changes, staged.base, red.snapshot, red.to_view)
+
     # ------------------------------------------------------------------ the changes
     def _show_changes(self) -> None:
         options = self.query_one("#whatif-changes", OptionList)
         highlighted = options.highlighted
         options.clear_options()
+        _, changes = self._question()
         staged = self.staging
-        changes = staged.changes if staged is not None else []
-        outcomes = staged.applied.outcomes if changes else ()
-        for n, outcome in enumerate(outcomes, 1):
+        outcomes = staged.applied.outcomes if changes and staged is not None else ()
+        for n, (outcome, shown) in enumerate(zip(outcomes, changes, strict=True), 1):
             note = "" if outcome.applied else "  (already so: nothing to do)"
-            options.add_option(Option(Text(one_line(f"{n}. {outcome.change.summary}{note}"), no_wrap=True,
+            options.add_option(Option(Text(one_line(f"{n}. {shown.summary}{note}"), no_wrap=True,
                                            overflow="ellipsis")))
         options.display = bool(changes)
         if changes:
@@ -100,7 +110,8 @@ class WhatIfScreen(AppScreen):
             return
         change = staged.unstage(options.highlighted)
         if change is not None:
-            self.app.notify(f"Taken back: {change.summary}", title="What-if")
+            hidden = self.app.redacted  # type: ignore[attr-defined]
+            self.app.notify("Taken back." if hidden else f"Taken back: {change.summary}", title="What-if")
         whatif_mode.changed(self.app)
 
     def action_clear_all(self) -> None:
@@ -117,6 +128,8 @@ class WhatIfScreen(AppScreen):
         self._recompute()
         self.refresh_bars()
 
+    redaction_changed = whatif_changed  # names on or off: the same changes, told again
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("unstage", "clear_all"):
             return bool(whatif_mode.staged_count(self.app, self.ref))
@@ -132,7 +145,8 @@ class WhatIfScreen(AppScreen):
             return
         self.query_one("#whatif-body", Static).update(plain("Working out who gains and who loses what…"))
         width = max(40, self.app.size.width - 6)  # padding, the focus bar and the scrollbar
-        self._compute(self.question, staged.base, list(staged.changes), width)
+        base, changes = self._question()
+        self._compute(self.question, base, changes, width)
 
     @work(thread=True, group="whatif", exclusive=True)
     def _compute(self, question: int, base, changes, width: int) -> None:
