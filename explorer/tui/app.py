@@ -123,6 +123,16 @@ class JiraPermsApp(App[None]):
             self._colour_note()
         self._check_tokens()
         self.set_interval(0.25, self._tick_jobs)
+        self.call_after_refresh(self._warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False, description="warm-up")
+    def _warm_up(self) -> None:
+        """After the first paint: load the screens and the replay, so the first e, w or m answers at once."""
+        import importlib
+
+        for name in ("explorer.tui.screens.explain", "explorer.tui.screens.who_can", "explorer.tui.screens.matrix",
+                     "explorer.tui.screens.help", "explorer.core.render.explain"):
+            importlib.import_module(name)
 
     def _colour_note(self) -> None:
         """Say what the terminal gets, from the colour system Textual actually chose."""
@@ -233,7 +243,7 @@ class JiraPermsApp(App[None]):
     def request_load(self, ref: SnapshotRef) -> None:
         self._load_ref(ref)
 
-    @work(thread=True, group="load")
+    @work(thread=True, group="load", description="load")
     def _load_ref(self, ref: SnapshotRef) -> None:
         with self.job("reading the snapshot"):
             try:
@@ -314,7 +324,7 @@ class JiraPermsApp(App[None]):
             self._warm(cat)
         return cat
 
-    @work(thread=True, group="warm")
+    @work(thread=True, group="warm", description="warm")
     def _warm(self, cat: Catalog) -> None:
         """Prepare the big lists in the background, so the first filter keystroke is as fast as the rest."""
         cat.warm()
@@ -363,7 +373,7 @@ class JiraPermsApp(App[None]):
         self.reach[id(site)] = Reach(ok, self.clock(), detail)
         self.bump_status()
 
-    @work(thread=True, group="tokens", exclusive=True)
+    @work(thread=True, group="tokens", exclusive=True, description="tokens")
     def _check_tokens(self) -> None:
         from explorer.tui import live
 
@@ -493,7 +503,7 @@ class JiraPermsApp(App[None]):
     def action_toggle_redaction(self) -> None:
         self._toggle_redaction(not self.redacted)
 
-    @work(thread=True, group="redact", exclusive=True)
+    @work(thread=True, group="redact", exclusive=True, description="redact")
     def _toggle_redaction(self, on: bool) -> None:
         if on:
             try:

@@ -21,6 +21,8 @@ from explorer.core.replay.rules import EDITABLE_KEYS
 
 MAX_CHILDREN = 200
 """More children than this are cut to the first ones plus a "type / to narrow" line."""
+FILTERED_CHILDREN = 50
+"""While the filter narrows, each open list shows at most this many matches (each keystroke rebuilds them)."""
 
 # Kinds whose nodes the filter narrows; the structural ones (sections) always show.
 FILTERED_KINDS = frozenset({

@@ -11,6 +11,8 @@ from explorer.core.replay import catalogue
 from explorer.tui.catalog import account_label
 
 SHOWN = 100  # a picker lists at most this many matches
+_KEEP = 4  # snapshots whose choice lists are kept (a 50,000-account list takes a moment to build)
+_CACHE: dict[tuple[str, int], tuple[Snapshot, list[Choice]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,24 @@ def rank(choices: list[Choice], query: str, limit: int = SHOWN) -> list[Choice]:
 
 
 
+def _cached(kind: str, snapshot: Snapshot, build) -> list[Choice]:
+    """The choices of ``kind`` for ``snapshot``, built once (the snapshot itself is the key's proof)."""
+    found = _CACHE.get((kind, id(snapshot)))
+    if found is not None and found[0] is snapshot:
+        return found[1]
+    choices = build(snapshot)
+    while len(_CACHE) >= 2 * _KEEP:
+        del _CACHE[next(iter(_CACHE))]
+    _CACHE[(kind, id(snapshot))] = (snapshot, choices)
+    return choices
+
+
 def account_choices(snapshot: Snapshot) -> list[Choice]:
+    """Every account (and the anonymous visitor) by name, with email or id; built once per snapshot."""
+    return _cached("accounts", snapshot, _account_choices)
+
+
+def _account_choices(snapshot: Snapshot) -> list[Choice]:
     out = []
     for a in sorted(snapshot.accounts, key=lambda a: a.display_name.lower()):
         extra = a.email or a.account_id
@@ -70,6 +89,11 @@ def permission_choices() -> list[Choice]:
 
 
 def where_choices(snapshot: Snapshot) -> list[Choice]:
+    """Every project (key, name, kind, state) and every issue of the snapshot; built once per snapshot."""
+    return _cached("where", snapshot, _where_choices)
+
+
+def _where_choices(snapshot: Snapshot) -> list[Choice]:
     out = []
     for p in sorted(snapshot.projects, key=lambda p: p.key):
         state = ", archived" if p.archived else ""

@@ -8,6 +8,8 @@ it from a worker on big sites).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -53,19 +55,36 @@ def _table(*headers: str) -> Table:
     return table
 
 
-def render(item: Item, cat: Catalog, summary: str | None = None) -> RenderableType:
-    """The detail pane for ``item``; ``summary`` is the account's one-line summary when known."""
+SHOWN_ROWS = 20
+"""A list in the pane shows at most this many rows, then "… and N more" (the matrix and who-can have them all)."""
+
+
+def render(item: Item, cat: Catalog, facts: AccountFacts | None = None) -> RenderableType:
+    """The detail pane for ``item``; ``facts`` are an account's roles and summary once worked out."""
     fn = _RENDERERS.get(item.kind)
     if fn is None:
         return Group(_title(item.label), plain(item.badge))
     if item.kind in ("account", "actor") and isinstance(item.ref, Account):
-        return account_detail(item.ref, cat, summary)
+        return account_detail(item.ref, cat, facts)
     return fn(item, cat)
+
+
+def _more(shown: int, total: int, what: str) -> list[RenderableType]:
+    """The "… and N more" line of a list cut to ``shown`` rows (none when it was not cut)."""
+    return [plain(f"… and {total - shown} more {what}", "italic")] if total > shown else []
 
 
 # ---------------------------------------------------------------- accounts
 
-def account_detail(account: Account, cat: Catalog, summary: str | None) -> RenderableType:
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """What takes a replay or a walk over every project: worked out in a worker (:func:`account_facts`)."""
+
+    roles: tuple[tuple[str, str], ...]  # (project key, "Developers, QA via group x")
+    summary: str
+
+
+def account_detail(account: Account, cat: Catalog, facts: AccountFacts | None) -> RenderableType:
     ix = cat.ix
     snap = cat.snapshot
     kind = {"atlassian": "person or service account", "app": "app (bot) account",
@@ -82,23 +101,18 @@ def account_detail(account: Account, cat: Catalog, summary: str | None) -> Rende
         elif ok is None:
             products.append(f"{role.name}? (membership not fully known)")
     rows.append(("Products", "; ".join(products) if products else "no Jira product access"))
-    parts: list[RenderableType] = [_title(account.display_name, "account"), _kv(rows)]
-    roles = _table("Project", "Roles (direct or via a group)")
-    any_role = False
-    for project in snap.projects:
-        names = []
-        for role_id in project.role_actors:
-            actor, via, _ = ix.role_actor(project, role_id, account.account_id)
-            if actor:
-                how = f" via {via[0]}" if via and via[0].startswith("group ") else ""
-                names.append(f"{ix.role_name(role_id)}{how}")
-        if names:
-            any_role = True
-            _add(roles, project.key, ", ".join(sorted(names)))
+    parts: list[RenderableType] = [_title(account.display_name, "account"), _kv(rows), plain("")]
+    if facts is None:
+        parts.append(plain("Project roles: working them out…", "italic"))
+    elif facts.roles:
+        roles = _table("Project", "Roles (direct or via a group)")
+        for key, names in facts.roles[:SHOWN_ROWS]:
+            _add(roles, key, names)
+        parts += [roles, *_more(SHOWN_ROWS, len(facts.roles), "projects (m: the account's matrix)")]
+    else:
+        parts.append(plain("No project roles."))
     parts.append(plain(""))
-    parts.append(roles if any_role else plain("No project roles."))
-    parts.append(plain(""))
-    parts.append(assemble(("Summary: ", "bold"), summary or "working it out…"))
+    parts.append(assemble(("Summary: ", "bold"), facts.summary if facts else "working it out…"))
     parts.append(plain(""))
     parts.append(plain(HINT + " · i audit for an integration", style="italic"))
     return Group(*parts)
@@ -110,6 +124,26 @@ FULL_COUNT_LIMIT = 50
 
 class Cancelled(Exception):
     """The summary is no longer wanted (the cursor moved on)."""
+
+
+def account_facts(snapshot: Snapshot, account: Account, stop=lambda: False) -> AccountFacts:
+    """The account's roles in every project and its one-line summary (``stop()`` true raises Cancelled)."""
+    from explorer.core.replay.cache import index_for
+
+    ix = index_for(snapshot)
+    roles: list[tuple[str, str]] = []
+    for n, project in enumerate(snapshot.projects):
+        if n % 50 == 0 and stop():
+            raise Cancelled
+        names = []
+        for role_id in project.role_actors:
+            actor, via, _ = ix.role_actor(project, role_id, account.account_id)
+            if actor:
+                how = f" via {via[0]}" if via and via[0].startswith("group ") else ""
+                names.append(f"{ix.role_name(role_id)}{how}")
+        if names:
+            roles.append((project.key, ", ".join(sorted(names))))
+    return AccountFacts(tuple(roles), account_summary(snapshot, account, stop))
 
 
 def account_summary(snapshot: Snapshot, account: Account, stop=lambda: False) -> str:
@@ -328,7 +362,8 @@ def _group_detail(group: JGroup, cat: Catalog) -> RenderableType:
     parts.append(plain(_few(sorted(members), 12) or "no members"))
     parts.append(plain(""))
     parts.append(plain("Where it is used:", style="bold"))
-    parts.extend(plain(f"  • {u}") for u in used)
+    parts.extend(plain(f"  • {u}") for u in used[:SHOWN_ROWS])
+    parts.extend(_more(SHOWN_ROWS, len(used), "places"))
     if not used:
         parts.append(plain("  nowhere in the snapshot"))
     return Group(*parts)

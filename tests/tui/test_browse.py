@@ -107,3 +107,47 @@ def test_catalog_cuts_long_lists_and_filters_within_the_cut():
     assert len(shown) == 200 and total == 5025
     shown, total = cat.visible_children(accounts, ("04999",))
     assert [i.label for i in shown] == ["Person 04999"] and total == 1
+
+
+async def test_typing_faster_than_the_tree_rebuilds_never_crashes():
+    """A burst of keys (a paste, a fast typist over SSH) rebuilds the tree while the old tree's expand
+    events are still queued: they must be ignored, not applied to removed nodes (it crashed with KeyError)."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tree = app.screen.tree
+        for prefix in ("h", "he", "hel", "help", "hel", "he", "h", "", "o", "op", "ops"):
+            tree.set_filter(prefix)  # no pause between: the events of each rebuild queue up
+        await pilot.pause()
+        await pilot.pause()
+        assert tree.filter_text == "ops"
+        projects = [n.data.label for n in tree._walk(tree.root) if n.data and n.data.kind == "project"]
+        assert len(projects) == 1 and projects[0].startswith("OPS")
+
+
+def test_detail_lists_are_cut_with_a_count_on_big_sites():
+    """A group used in hundreds of projects, an account with roles in hundreds: the pane shows the first
+    rows and says how many more (each layout pass of a busy screen measures the pane again)."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from explorer.store.snapshot_file import load_demo
+    from explorer.tui import details
+
+    demo = load_demo()
+    eng = next(p for p in demo.projects if p.key == "ENG")
+    copies = tuple(replace(eng, key=f"E{n:03d}", name=f"Copy {n}", id=f"9{n:04d}") for n in range(60))
+    big = replace(demo, projects=demo.projects + copies)
+    cat = Catalog(big, ("site", 0, "snap", 0))
+    group = next(g for g in big.groups if g.name == "developers")
+    console = Console(width=100, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(details._group_detail(group, cat))
+    text = console.export_text()
+    assert "… and" in text and "more places" in text
+    assert text.count("actor of role") <= details.SHOWN_ROWS
+    backbone = next(a for a in big.accounts if a.display_name == "Backbone Sync")
+    facts = details.account_facts(big, backbone)
+    assert len(facts.roles) > details.SHOWN_ROWS
+    console.print(details.account_detail(backbone, cat, facts))
+    assert "more projects (m: the account's matrix)" in console.export_text()

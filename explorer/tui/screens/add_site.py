@@ -53,7 +53,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
         self.app.tune_inputs(self)  # type: ignore[attr-defined]
         self._probe_keyring()
 
-    @work(thread=True, exclusive=True, group="keyring")
+    @work(thread=True, exclusive=True, group="keyring", description="keyring")
     def _probe_keyring(self) -> None:
         from explorer.store.credentials import diagnose_keyring
 
@@ -121,7 +121,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
                                                     if token else "Saving…")
         self._store(url, email, token if self.keyring_ok else "")
 
-    @work(exclusive=True, group="add-site")
+    @work(exclusive=True, group="add-site", description="add-site")
     async def _store(self, url: str, email: str, token: str) -> None:
         from explorer.store.config import SiteConfig, load_config, save_config
 

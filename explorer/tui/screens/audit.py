@@ -188,7 +188,7 @@ class AuditScreen(TableScreen):
         self.reload()
 
     # ------------------------------------------------------------------ computing and showing
-    @work(thread=True, exclusive=True, group="audit")
+    @work(thread=True, exclusive=True, group="audit", description="audit")
     def _compute(self, snap, account: str, profile: Profile, features: list[str] | None) -> None:
         try:
             report = Auditor(snap, account).audit(profile, features=features)

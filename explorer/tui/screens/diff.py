@@ -63,7 +63,7 @@ class DiffScreen(AppScreen):
         box = self.query_one("#diff-scroll", VerticalScroll)
         self.action_scroll_diff(pages * max(1, box.size.height - 1))
 
-    @work(thread=True, group="diff")
+    @work(thread=True, group="diff", description="diff")
     def _compute(self) -> None:
         with self.app.job("comparing"):  # type: ignore[attr-defined]
             try:

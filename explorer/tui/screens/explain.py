@@ -221,7 +221,7 @@ class ExplainScreen(AppScreen):
         self._evaluate(self.question, snap, self._account_view_id(), self.permission,
                        None if is_global else self.project, None if is_global else self.issue)
 
-    @work(thread=True, exclusive=True, group="explain")
+    @work(thread=True, exclusive=True, group="explain", description="explain")
     def _evaluate(self, question: int, snap, account: str, permission: str, project: str | None,
                   issue: str | None) -> None:
         app = self.app

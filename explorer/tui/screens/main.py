@@ -46,7 +46,7 @@ class BrowseScreen(AppScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._summaries: dict[tuple[int, str], str] = {}
+        self._facts: dict[tuple[int, str], details.AccountFacts] = {}
         self._detail_timer = None
 
     def compose(self) -> ComposeResult:
@@ -191,21 +191,21 @@ class BrowseScreen(AppScreen):
         if item.kind in ("more", "loading", "nomatch", "error"):
             self.detail.show(plain(item.label))
             return
-        summary = None
+        facts = None
         if isinstance(item.ref, Account):
-            summary = self._summaries.get((id(cat.snapshot), item.ref.account_id))
-            if summary is None:
+            facts = self._facts.get((id(cat.snapshot), item.ref.account_id))
+            if facts is None:
                 self._summarise(cat.snapshot, item.ref)
-        self.detail.show(details.render(item, cat, summary))
+        self.detail.show(details.render(item, cat, facts))
 
-    @work(thread=True, exclusive=True, group="summary")
+    @work(thread=True, exclusive=True, group="summary", description="summary")
     def _summarise(self, snapshot, account: Account) -> None:
         worker = get_current_worker()
         try:
-            text = details.account_summary(snapshot, account, stop=lambda: worker.is_cancelled)
+            facts = details.account_facts(snapshot, account, stop=lambda: worker.is_cancelled)
         except details.Cancelled:
             return
-        self._summaries[(id(snapshot), account.account_id)] = text
+        self._facts[(id(snapshot), account.account_id)] = facts
         self.app.call_from_thread(self._summary_ready)
 
     def _summary_ready(self) -> None:

@@ -189,7 +189,7 @@ class MatrixScreen(TableScreen):
                 self.app.notify("That permission is filtered out: Esc clears the filter.", severity="warning")
 
     # ------------------------------------------------------------------ computing and showing
-    @work(thread=True, exclusive=True, group="matrix")
+    @work(thread=True, exclusive=True, group="matrix", description="matrix")
     def _compute(self, question: int, snap, kind: str, account: str | None, project: str | None) -> None:
         app = self.app
         with app.job("matrix"):  # type: ignore[attr-defined]
@@ -260,17 +260,18 @@ class MatrixScreen(TableScreen):
         else:
             head = f"Column {project} · row {catalogue.display_name(perm)}" if perm and project else \
                 "Permission column (stays put while you scroll right)"
-        column.update(plain(head, "bold", newlines=False))
+        column.update(plain(head, "bold", newlines=False), layout=False)  # one line: no layout pass
         reason = self.query_one("#matrix-reason", Static)
         if perm is None or verdict is None:
-            reason.update(plain("Enter on a cell explains it; 2 goes to a permission by name.", "italic"))
+            reason.update(plain("Enter on a cell explains it; 2 goes to a permission by name.", "italic"),
+                          layout=False)
             return
         who = ""
         if m.kind == "project":
             mrow = self._by_ref.get(account) if account else None
             who = f"{mrow.label if mrow is not None else account} · "
         reason.update(plain(f"{who}{project} · {catalogue.display_name(perm)}: {CELL[verdict]} {verdict.words}",
-                            newlines=False))
+                            newlines=False), layout=False)
         if self._reason_timer is not None:
             self._reason_timer.stop()
         self._reason_timer = self.set_timer(REASON_DELAY, self._reason)
@@ -287,7 +288,7 @@ class MatrixScreen(TableScreen):
             exp = evaluate_in(index_for(snap), acc, perm, project)
         except UserError:
             return
-        self.query_one("#matrix-reason", Static).update(plain(f"{CELL[verdict]} {exp.headline}"))
+        self.query_one("#matrix-reason", Static).update(plain(f"{CELL[verdict]} {exp.headline}"), layout=False)
 
     def action_open_row(self) -> None:
         from explorer.tui.screens.explain import ExplainScreen

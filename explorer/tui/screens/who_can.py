@@ -149,7 +149,7 @@ class WhoCanScreen(TableScreen):
         self.reload()
 
     # ------------------------------------------------------------------ computing
-    @work(thread=True, exclusive=True, group="who-can")
+    @work(thread=True, exclusive=True, group="who-can", description="who-can")
     def _compute(self, question: int, snap, permission: str, project: str | None, issue: str | None) -> None:
         app = self.app
         with app.job("who can"):  # type: ignore[attr-defined]
@@ -222,7 +222,7 @@ class WhoCanScreen(TableScreen):
         row = self._by_key.get(key) if key is not None else None
         text = "" if row is None else f"{row.cells[0]} {row.cells[1]}" + (f" <{row.cells[2]}>" if row.cells[2] else "") \
             + f": {row.cells[3]}"
-        self.query_one("#row-detail", Static).update(Text(text))
+        self.query_one("#row-detail", Static).update(Text(text), layout=False)  # fixed height: no layout pass
 
     # ------------------------------------------------------------------ shared with the app
     def action_open_row(self) -> None:

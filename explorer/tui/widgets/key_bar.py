@@ -95,6 +95,8 @@ def layout(items: list[tuple[str, str]], help_keys: str, width: int) -> Text:
 class KeyBar(Static):
     """Bottom line of every screen (replaces Textual's Footer, which cut keys silently at 80 columns)."""
 
+    _shown: Text | None = None
+
     def on_mount(self) -> None:
         self.watch(self.app, "status_version", self.refresh_keys, init=False)
         self.watch(self.screen, "focused", self.refresh_keys, init=False)
@@ -111,4 +113,7 @@ class KeyBar(Static):
         help_spec = spec_by_id("app.help")
         help_keys = spec_keys(app, help_spec)[0] if help_spec is not None else "?"
         width = self.size.width or app.size.width
-        self.update(layout(items_for(app, self.screen), help_keys, width))
+        line = layout(items_for(app, self.screen), help_keys, width)
+        if line != self._shown:  # one line, always: no layout pass (it would redraw the whole screen)
+            self._shown = line
+            self.update(line, layout=False)

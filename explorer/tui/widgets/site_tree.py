@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from explorer.tui.catalog import FILTERED_KINDS, MAX_CHILDREN, Catalog, Item, filter_terms
+from explorer.tui.catalog import FILTERED_CHILDREN, FILTERED_KINDS, MAX_CHILDREN, Catalog, Item, filter_terms
 from explorer.tui.text import plain
 from explorer.tui.workspace import SiteEntry, SnapshotRef
 
@@ -155,7 +155,7 @@ class SiteTree(Tree[Item]):
         cat = self._catalog_of_key(item.key)
         if cat is None:
             return [], 0, False
-        shown, total = cat.visible_children(item, self._terms)
+        shown, total = cat.visible_children(item, self._terms, FILTERED_CHILDREN if self._terms else MAX_CHILDREN)
         return shown, total, False
 
     def _populate(self, node: TreeNode[Item]) -> None:
@@ -208,10 +208,18 @@ class SiteTree(Tree[Item]):
             text.truncate(room, overflow="ellipsis")
         return text
 
+    def get_label_width(self, node: TreeNode[Item]) -> int:
+        """Labels are cut at the pane's edge: the tree never scrolls sideways (and this is cheap to work out)."""
+        return min(node._label.cell_len + 2, max(1, self.scrollable_content_region.width))
+
     # ------------------------------------------------------------------ events
+    def _current(self, node: TreeNode[Item]) -> bool:
+        """Is ``node`` still in the tree?  Typing fast rebuilds the tree while events of the old one are queued."""
+        return self._tree_nodes.get(node.id) is node
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Item]) -> None:
         node = event.node
-        if node.data is None:
+        if node.data is None or not self._current(node):
             return
         if node.data.key in self._silent:
             self._silent.discard(node.data.key)
@@ -224,12 +232,13 @@ class SiteTree(Tree[Item]):
             self._populate(node)
 
     def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[Item]) -> None:
-        if event.node.data is not None:
+        if event.node.data is not None and self._current(event.node):
             self._expanded.discard(event.node.data.key)
             self._closed_defaults.add(event.node.data.key)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Item]) -> None:
-        self.post_message(self.ContextChanged(event.node.data))
+        if self._current(event.node):
+            self.post_message(self.ContextChanged(event.node.data))
 
     def refresh_ref(self, ref: SnapshotRef) -> None:
         """A snapshot finished loading: fill its node(s)."""

@@ -68,6 +68,7 @@ class StatusBar(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.pieces: list[Piece] = []
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "status_version", self.refresh_status, init=True)
@@ -82,7 +83,10 @@ class StatusBar(Static):
 
     def _draw(self) -> None:
         width = self.size.width or self.app.size.width
-        self.update(fit(self.pieces, width))
+        line = fit(self.pieces, width)
+        if line != self._shown:  # one line, always: no layout pass (it would redraw the whole screen)
+            self._shown = line
+            self.update(line, layout=False)
 
     @property
     def plain(self) -> str:
