@@ -103,10 +103,13 @@ EXPLAIN = KeyGroup("explain", "Explain", (
     ActionSpec("explain.where", "3", "pick_where", "where", "Pick the project or issue"),
     ActionSpec("explain.zoom", "plus,z", "zoom", "zoom",
                "Zoom: the answer on the whole screen (again, or Esc: back to the normal layout)"),
-    ActionSpec("explain.find", "slash", "find", "find", "Find text in the answer (n / N: next / previous match)"),
-    ActionSpec("explain.next", "n", "next_match", "next", "Next match of the search"),
-    ActionSpec("explain.previous", "N", "previous_match", "previous", "Previous match of the search"),
     ActionSpec("explain.back", "escape", "back", "back", "Back (first: clear the search, leave the zoom)"),
+))
+
+FIND = KeyGroup("find", "Reading an answer", (
+    ActionSpec("find.open", "slash", "find", "find", "Find text in the answer (n / N: next / previous match)"),
+    ActionSpec("find.next", "n", "next_match", "next", "Next match of the search"),
+    ActionSpec("find.previous", "N", "previous_match", "previous", "Previous match of the search"),
 ), notes=(
     ("↑ ↓  j k", "scroll a line"),
     ("space  b  pgdn pgup", "scroll a page"),
@@ -145,8 +148,8 @@ AUDIT = KeyGroup("audit", "Integration readiness", (
 ))
 
 DIFF = KeyGroup("diff", "Diff", (
-    ActionSpec("diff.back", "escape", "back", "back", "Back to where you were"),
-), notes=(("↑ ↓  j k  space b  g G", "scroll"),))
+    ActionSpec("diff.back", "escape", "back", "back", "Back (first: clear the search)"),
+))
 
 WHATIF = KeyGroup("whatif", "What-if", (
     ActionSpec("whatif.add", "plus", "app.stage_add", "stage +",
@@ -180,7 +183,7 @@ def register_group(group: KeyGroup) -> KeyGroup:
     return group
 
 
-for _group in (APP, BROWSE, EXPLAIN, TABLE, WHO_CAN, MATRIX, AUDIT, DIFF, WHATIF, WHATIF_SCREEN, HELP):
+for _group in (APP, BROWSE, EXPLAIN, FIND, TABLE, WHO_CAN, MATRIX, AUDIT, DIFF, WHATIF, WHATIF_SCREEN, HELP):
     register_group(_group)
 
 

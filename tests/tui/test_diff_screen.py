@@ -10,7 +10,7 @@ from explorer.store.snapshot_file import load_demo, write_snapshot
 from explorer.tui.screens.diff import DiffScreen
 from explorer.tui.screens.picker import PickerScreen
 from explorer.tui.workspace import Workspace
-from tests.tui.conftest import TEST_KEY, demo_app, until
+from tests.tui.conftest import TEST_KEY, demo_app, screen_text, until
 
 FRANK = "712020:b19af857-dd55-482a-b848-8f42cb2bc98e"
 
@@ -55,6 +55,12 @@ async def test_the_palette_opens_the_diff_of_two_snapshots(tmp_path):
         assert "Frank Finance" in screen.text
         payload = app.copy_payload()
         assert payload is not None and payload[0].startswith("## Changes in")
+        await pilot.press("slash", *"frank", "enter")  # find in the report, like in an explanation
+        await pilot.pause()
+        assert screen.proof.matches and "Frank Finance" in screen_text(app)
+        await pilot.press("escape")  # first Esc: the search
+        await pilot.pause()
+        assert isinstance(app.screen, DiffScreen) and not screen.proof.matches
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DiffScreen)

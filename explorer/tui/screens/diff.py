@@ -11,31 +11,29 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from explorer.core.errors import UserError
 from explorer.core.render.diff import diff_text
 from explorer.core.review.diff import SnapshotDiff, diff_snapshots
-from explorer.tui.actions import DIFF, bindings
+from explorer.tui.actions import DIFF, FIND, bindings
 from explorer.tui.choices import Choice
-from explorer.tui.screens.base import AppScreen
 from explorer.tui.screens.picker import PickerScreen
+from explorer.tui.screens.reading import ReadingScreen
 from explorer.tui.text import plain
+from explorer.tui.widgets.proof_view import text_lines
 from explorer.tui.workspace import SnapshotRef
 
 
-class DiffScreen(AppScreen):
-    BINDINGS = [*bindings(DIFF), Binding("j", "scroll_diff(1)", show=False), Binding("k", "scroll_diff(-1)", show=False),
-                Binding("g", "scroll_diff(-100000)", show=False), Binding("G", "scroll_diff(100000)", show=False),
-                Binding("space", "page_diff(1)", show=False), Binding("b", "page_diff(-1)", show=False)]
-    KEY_GROUPS = ("diff",)
-    KEY_BAR = ("app.copy", "app.export", "app.redact", "diff.back")
+class DiffScreen(ReadingScreen):
+    """The diff as a wrapped, searchable report (j/k, space, g/G, /, n, N)."""
+
+    BINDINGS = bindings(DIFF, FIND)
+    KEY_GROUPS = ("diff", "find")
+    KEY_BAR = ("find.open", "app.copy", "app.export", "app.redact", "diff.back")
 
     DEFAULT_CSS = """
-    DiffScreen #diff-title { padding: 0 1; text-style: bold; background: $boost; }
-    DiffScreen #diff-body { padding: 0 1; }
+    DiffScreen #diff-title { padding: 0 1; text-style: bold; background: $boost; height: auto; }
     """
 
     def __init__(self, one: SnapshotRef, other: SnapshotRef) -> None:
@@ -47,21 +45,13 @@ class DiffScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Comparing snapshots…", id="diff-title")
-        with VerticalScroll(id="diff-scroll"):
-            yield Static("", id="diff-body")
+        yield from self.compose_find()
         yield from self.bars()
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#diff-scroll"))
+        super().on_mount()
+        self.set_focus(self.proof)
         self._compute()
-
-    def action_scroll_diff(self, lines: int) -> None:
-        box = self.query_one("#diff-scroll", VerticalScroll)
-        box.scroll_to(y=max(0, box.scroll_y + lines), animate=False)
-
-    def action_page_diff(self, pages: int) -> None:
-        box = self.query_one("#diff-scroll", VerticalScroll)
-        self.action_scroll_diff(pages * max(1, box.size.height - 1))
 
     @work(thread=True, group="diff", description="diff")
     def _compute(self) -> None:
@@ -80,15 +70,16 @@ class DiffScreen(AppScreen):
     def _show(self, result: SnapshotDiff, text: str, old: SnapshotRef, new: SnapshotRef) -> None:
         self.result, self.text = result, text
         effect = "access changed" if result.changed_in_effect else "nothing changed in effect"
+        n = len(result.changes)
         self.query_one("#diff-title", Static).update(
-            plain(f"Diff: {old.label} → {new.label} · {len(result.changes)} changes · {effect}", newlines=False))
-        self.query_one("#diff-body", Static).update(plain(text))
+            plain(f"Diff: {old.label} → {new.label} · {n} change{'s' if n != 1 else ''} · {effect}", newlines=False))
+        self.proof.show_lines(text_lines(text))
         self.refresh_bars()
 
     def _fail(self, message: str) -> None:
         self.error = message
         self.query_one("#diff-title", Static).update(plain("Diff: cannot compare"))
-        self.query_one("#diff-body", Static).update(plain(message))
+        self.proof.show_lines(text_lines(message))
 
     def can_copy(self) -> bool:
         return self.result is not None
@@ -100,7 +91,8 @@ class DiffScreen(AppScreen):
         return diff_text(self.result, markdown=True), "diff.md"
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if not self.close_find():
+            self.app.pop_screen()
 
 
 def open_diff(app) -> None:

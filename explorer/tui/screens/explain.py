@@ -13,35 +13,35 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Static
+from textual.containers import Vertical
+from textual.widgets import Button, Static
 
 from explorer.core.errors import UserError
 from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
 from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Explanation, Verdict
 from explorer.core.replay.fixes import explain
-from explorer.tui.actions import EXPLAIN, Hint, bindings
+from explorer.tui.actions import EXPLAIN, FIND, Hint, bindings
 from explorer.tui.catalog import Context, account_label
 from explorer.tui.choices import account_choices, permission_choices, where_choices
 from explorer.tui.clipboard import export_name
-from explorer.tui.screens.base import AppScreen
 from explorer.tui.screens.picker import PickerScreen
+from explorer.tui.screens.reading import ReadingScreen
 from explorer.tui.text import assemble, plain
-from explorer.tui.widgets.proof_view import ProofView, proof_lines
+from explorer.tui.widgets.proof_view import proof_lines
 from explorer.tui.widgets.verdict_banner import VerdictBanner
 from explorer.tui.workspace import SnapshotRef
 
 FIELD_HINT = {"account": "1", "permission": "2", "where": "3"}
 
 
-class ExplainScreen(AppScreen):
+class ExplainScreen(ReadingScreen):
     """Why an account can or cannot do something here."""
 
-    BINDINGS: list[Binding] = bindings(EXPLAIN)  # type: ignore[assignment]
-    KEY_GROUPS = ("explain",)
+    BINDINGS: list[Binding] = bindings(EXPLAIN, FIND)  # type: ignore[assignment]
+    KEY_GROUPS = ("explain", "find")
     KEY_BAR = (Hint(("explain.account", "explain.permission", "explain.where"), "change"), "explain.zoom",
-               "explain.find", "app.copy", "app.export", "app.redact", "app.verify", "explain.back")
+               "find.open", "app.copy", "app.export", "app.redact", "app.verify", "explain.back")
 
     def __init__(self, ref: SnapshotRef, ctx: Context) -> None:
         super().__init__()
@@ -64,24 +64,16 @@ class ExplainScreen(AppScreen):
                 yield Button("", id="field-where", compact=True)
             yield VerdictBanner("", id="verdict")
             yield Static("", id="verify-line")
-            yield ProofView(id="proof")
-            with Horizontal(id="find-row"):
-                yield Input(placeholder="find in the answer: type; Enter keeps it, Esc clears", id="proof-find")
-                yield Static("", id="find-count")
+            yield from self.compose_find()
         yield from self.bars()
 
     def on_mount(self) -> None:
-        self.query_one("#find-row").display = False
+        super().on_mount()
         self.query_one("#verify-line", Static).display = False
-        self.app.tune_inputs(self)  # type: ignore[attr-defined]
         self._show_fields()
         self.set_focus(self.proof)
         self._recompute()
         self.call_after_refresh(self._ask_missing)
-
-    @property
-    def proof(self) -> ProofView:
-        return self.query_one(ProofView)
 
     # ------------------------------------------------------------------ fields
     @property
@@ -270,46 +262,17 @@ class ExplainScreen(AppScreen):
 
     # ------------------------------------------------------------------ keys
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next_match", "previous_match"):
-            return bool(self.proof.matches)
         if action == "pick_account":
             return self.snapshot is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
         self.set_class(self.zoomed, "-zoomed")
         self.set_focus(self.proof)
 
-    def action_find(self) -> None:
-        self.query_one("#find-row").display = True
-        self.set_focus(self.query_one("#proof-find", Input))
-
-    @on(Input.Changed, "#proof-find")
-    def _find_changed(self, event: Input.Changed) -> None:
-        found = self.proof.set_search(event.value)
-        count = "" if not event.value.strip() else f"{found} line{'s' if found != 1 else ''}" if found else "no match"
-        self.query_one("#find-count", Static).update(count)
-        self.refresh_bars()
-
-    @on(Input.Submitted, "#proof-find")
-    def _find_done(self) -> None:
-        self.set_focus(self.proof)
-
-    def action_next_match(self) -> None:
-        self.proof.step(1)
-
-    def action_previous_match(self) -> None:
-        self.proof.step(-1)
-
     def action_back(self) -> None:
-        row = self.query_one("#find-row")
-        if row.display:
-            self.query_one("#proof-find", Input).value = ""
-            row.display = False
-            self.proof.set_search("")
-            self.set_focus(self.proof)
-            self.refresh_bars()
+        if self.close_find():
             return
         if self.zoomed:
             self.action_zoom()

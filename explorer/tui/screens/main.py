@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,16 +25,17 @@ from explorer.tui.workspace import SiteEntry, SnapshotRef
 DETAIL_DELAY = 0.08
 """Seconds the cursor must rest on a node before its detail is drawn."""
 
-WELCOME = """\
-No Jira site is configured yet.
-
-  a   add a site (URL, email, API token kept in the OS keyring,
-      or JIRA_API_TOKEN when there is no keyring)
-  d   open the bundled demo site and try it out
-
-Offline: jira-perms tui --snapshot FILE opens a snapshot
-someone sent you.  ? lists every key; q quits.
-"""
+def _welcome() -> Group:
+    """What to do when no site is open: two keys, each with its one-line story (wraps with a hanging indent)."""
+    keys = Table.grid(padding=(0, 2))
+    keys.add_column(style="bold", no_wrap=True)
+    keys.add_column()
+    keys.add_row("a", "add a site: URL, email and API token (kept in the OS keyring, or JIRA_API_TOKEN when there "
+                      "is no keyring)")
+    keys.add_row("d", "open the bundled demo site and try it out")
+    return Group(Text("No Jira site is configured yet.", style="bold"), Text(""), keys, Text(""),
+                 Text("Offline: jira-perms tui --snapshot FILE opens a snapshot someone sent you. ? lists every "
+                      "key; q quits."))
 
 
 class BrowseScreen(AppScreen):
@@ -71,7 +73,7 @@ class BrowseScreen(AppScreen):
         self.app.tune_inputs(self)  # type: ignore[attr-defined]
         self.tree.rebuild()
         if not self.app.workspace.sites:  # type: ignore[attr-defined]
-            self.detail.show(Text(WELCOME))
+            self.detail.show(_welcome())
         self.tree.focus()
         if self.tree.cursor_node is None and self.tree.root.children:
             self.tree.move_cursor(self.tree.root.children[0])

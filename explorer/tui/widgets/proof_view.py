@@ -97,6 +97,21 @@ def proof_lines(exp: Explanation, fixes_pending: bool = False) -> list[ProofLine
     return out
 
 
+_BULLETS = ("⚠ ", "+ ", "- ", "✓ ", "✗ ", "? ", "• ", "! ")
+
+
+def text_lines(text: str) -> list[ProofLine]:
+    """Lines of a text report (a diff, an audit) as view lines: indentation and a leading symbol kept, so a long
+    line wraps under its own start."""
+    out = []
+    for raw in text.rstrip("\n").split("\n"):
+        body = raw.lstrip(" ")
+        indent = len(raw) - len(body)
+        prefix = next((b for b in _BULLETS if body.startswith(b)), "")
+        out.append(ProofLine(plain(body[len(prefix):]), prefix, indent))
+    return out
+
+
 def _check(out: list[ProofLine], check: Check, label: str, indent: int) -> None:
     body = check.summary
     if check.decision and f"decision {check.decision}" not in body:
@@ -166,7 +181,8 @@ class ProofView(ScrollView, can_focus=True):
             room = max(10, width - GUTTER - line.indent - len(line.prefix))
             wrapped = body.wrap(console, room) if body.plain else [Text("")]
             for m, part in enumerate(wrapped):
-                row = Text("▶ " if n == current_line and m == 0 else "  ", style="bold")
+                row = Text()
+                row.append("▶ " if n == current_line and m == 0 else "  ", style="bold")
                 row.append(" " * line.indent)
                 row.append(line.prefix if m == 0 else " " * len(line.prefix), style="bold")
                 row.append_text(part)
