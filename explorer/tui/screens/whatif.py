@@ -148,7 +148,7 @@ class WhatIfScreen(AppScreen):
         base, changes = self._question()
         self._compute(self.question, base, changes, width)
 
-    @work(thread=True, group="whatif", exclusive=True)
+    @work(thread=True, group="whatif", exclusive=True, description="whatif")
     def _compute(self, question: int, base, changes, width: int) -> None:
         from explorer.store.profiles import all_profiles
 
