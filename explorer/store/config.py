@@ -9,6 +9,11 @@ The file is ``config.toml`` in :func:`explorer.store.paths.config_dir`::
     url = "https://acme.atlassian.net"
     email = "me@acme.com"
 
+    [[sites]]                       # Jira Data Center: a username (basic auth), or "" for a personal access token
+    url = "https://jira.example.com"
+    email = ""
+    deployment = "dc"
+
     [keymap]
     "app.quit" = "ctrl+q"
 
@@ -127,14 +132,42 @@ def normalise_email(text: str) -> str:
     return email
 
 
+def normalise_username(text: str) -> str:
+    """A Jira Data Center username (``""`` for none: a personal access token), trimmed; one line if unusable."""
+    user = (text or "").strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in user) or len(user) > 255:
+        raise UserError("the username is not valid: give the Jira Data Center username (no spaces), or leave "
+                        "--email out to use a personal access token")
+    return user
+
+
+def normalise_user(text: str, deployment: str = "") -> str:
+    """The account part of a site entry: an email on Cloud, a username (or ``""``) on Data Center."""
+    return normalise_username(text) if deployment == DC else normalise_email(text)
+
+
+DC = "dc"
+"""``SiteConfig.deployment`` of a Jira Data Center (or Server) site; ``""`` is Cloud."""
+
+
 # --------------------------------------------------------------------------- the model
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """One configured site and the account email used on it (never a token)."""
+    """One configured site and the account used on it (never a token).
+
+    ``email`` is the Atlassian account email on Cloud; on Data Center
+    (``deployment == "dc"``) it is the username for basic auth, or ``""`` when
+    the site is used with a personal access token.
+    """
 
     url: str
     email: str
+    deployment: str = ""
+
+    @property
+    def uses_pat(self) -> bool:
+        return self.deployment == DC and not self.email
 
 
 @dataclass
@@ -153,7 +186,7 @@ class Config:
 
     def add(self, site: SiteConfig, *, make_default: bool = False) -> None:
         """Add or replace the entry for ``site.url`` + ``site.email``; the first site becomes the default."""
-        site = SiteConfig(normalise_site_url(site.url), normalise_email(site.email))
+        site = SiteConfig(normalise_site_url(site.url), normalise_user(site.email, site.deployment), site.deployment)
         self.sites = [s for s in self.sites if not (s.url == site.url and s.email.lower() == site.email.lower())]
         self.sites.append(site)
         if make_default or self.default_site is None or not self.find(self.default_site):
@@ -169,14 +202,18 @@ class Config:
             self.default_site = self.sites[0].url if self.sites else None
         return True
 
-    def select(self, site: str | None = None, email: str | None = None) -> SiteConfig:
+    def select(self, site: str | None = None, email: str | None = None, *, allow_no_user: bool = False
+               ) -> SiteConfig:
         """The site+email a command should use: the given ones, else the default site.
 
         With only ``--site`` the configured email for it is used (it must be unique).
-        With ``--site`` and ``--email`` a site that is not configured is fine.
+        With ``--site`` and ``--email`` a site that is not configured is fine.  With
+        ``allow_no_user`` a site neither configured nor given an email is returned
+        without one (a Data Center personal access token; the caller learns the
+        deployment and refuses Cloud).  ``--email`` may hold a DC username.
         """
         if email is not None:
-            email = normalise_email(email)
+            email = normalise_username(email) if allow_no_user else normalise_email(email)
         if site is None:
             if not self.default_site:
                 raise UserError("no Jira site is configured: run `jira-perms login --site URL --email EMAIL` "
@@ -189,6 +226,8 @@ class Config:
         known = self.find(url)
         if len(known) == 1:
             return known[0]
+        if not known and allow_no_user:
+            return SiteConfig(url, "")
         if not known:
             raise UserError(f"{url} is not configured: pass --email, or run `jira-perms login --site {url} "
                             "--email EMAIL`")
@@ -233,8 +272,12 @@ def _config_from_dict(data: dict[str, Any], path: Path) -> Config:
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) \
                 or not isinstance(entry.get("email"), str):
             raise bad(f"site {n} needs text 'url' and 'email'")
+        deployment = entry.get("deployment", "")
+        if deployment not in ("", "cloud", DC):
+            raise bad(f"site {n}: deployment must be \"cloud\" or \"dc\"")
+        deployment = DC if deployment == DC else ""
         try:
-            site = SiteConfig(normalise_site_url(entry["url"]), normalise_email(entry["email"]))
+            site = SiteConfig(normalise_site_url(entry["url"]), normalise_user(entry["email"], deployment), deployment)
         except UserError as e:
             raise bad(f"site {n}: {e}") from None
         if site not in config.sites:
@@ -264,7 +307,8 @@ def save_config(config: Config) -> Path:
     if config.default_site:
         data["default_site"] = normalise_site_url(config.default_site)
     data.update(config.extra)
-    data["sites"] = [{"url": s.url, "email": s.email} for s in config.sites]
+    data["sites"] = [{"url": s.url, "email": s.email, **({"deployment": s.deployment} if s.deployment else {})}
+                     for s in config.sites]
     if config.keymap:
         data["keymap"] = dict(config.keymap)
     return write_private(config_path(), (_HEADER + dumps_toml(data)).encode("utf-8"))

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from explorer.core.errors import UserError
-from explorer.store.config import normalise_email, normalise_site_url, site_host
+from explorer.store.config import normalise_email, normalise_site_url, normalise_username, site_host
 
 SERVICE = "jira-perms"
 ENV_TOKEN = "JIRA_API_TOKEN"
@@ -67,15 +67,32 @@ def keyring_timeout() -> float:
     return value if value > 0 else DEFAULT_TIMEOUT
 
 
-def keyring_username(site_url: str, email: str) -> str:
-    """The keyring user name of one site+email: ``email@site-host`` (``me@acme.com@acme.atlassian.net``).
+PAT_USER = "personal-access-token"
+"""The keyring user part for a Data Center site used with a personal access token (no username)."""
 
-    An ``http`` site (loopback only) spells its scheme out (``me@acme.com@http://127.0.0.1:8080``), so the
-    http and https sites of one host never share a token.
+
+def keyring_username(site_url: str, email: str) -> str:
+    """The keyring user name of one site+account: ``email@site-host`` (``me@acme.com@acme.atlassian.net``).
+
+    On Data Center the account is a username (``jdoe@jira.example.com``), or none for a personal access
+    token (``personal-access-token@jira.example.com``).  An ``http`` site (loopback only) spells its scheme
+    out (``me@acme.com@http://127.0.0.1:8080``), so the http and https sites of one host never share a token.
     """
     url = normalise_site_url(site_url)
     where = site_host(url) if url.startswith("https://") else url
-    return f"{normalise_email(email)}@{where}"
+    return f"{_user(email) or PAT_USER}@{where}"
+
+
+def _user(email: str) -> str:
+    """An email (Cloud) or a username or nothing (Data Center), checked without insisting on an email."""
+    return normalise_email(email) if "@" in (email or "") else normalise_username(email)
+
+
+def secret_name(email: str) -> str:
+    """What the secret for this account is called: an API token, or on DC a password or a personal access token."""
+    if not email:
+        return "personal access token"
+    return "API token" if "@" in email else "password"
 
 
 # --------------------------------------------------------------------------- the backend
@@ -252,7 +269,9 @@ class TokenLookup:
 def find_token(site_url: str, email: str, *, interactive: bool) -> TokenLookup:
     """:func:`resolve_token`, also saying where the token came from."""
     url = normalise_site_url(site_url)
-    email = normalise_email(email)
+    email = _user(email)
+    what = secret_name(email)
+    whose = f"for {email} at {url}" if email else f"for {url}"
     env = os.environ.get(ENV_TOKEN, "").strip()
     if env:
         return TokenLookup(check_token_text(env, source=ENV_TOKEN), "env")
@@ -265,13 +284,13 @@ def find_token(site_url: str, email: str, *, interactive: bool) -> TokenLookup:
         return TokenLookup(stored, "keyring")
     if interactive and _stdin_is_terminal():
         note = f" (the OS keyring is not usable: {problem.reason})" if problem else ""
-        prompt = f"API token for {email} at {url}, used once and not stored{note}: "
+        prompt = f"{what[0].upper() + what[1:]} {whose}, used once and not stored{note}: "
         token = read_token(prompt)
         return TokenLookup(token, "prompt", problem.reason if problem else None)
     if problem:
-        raise UserError(f"no API token for {email} at {url}: {problem}")
-    raise UserError(f"no API token for {email} at {url}: run `jira-perms login --site {url} --email {email}`, "
-                    f"or set {ENV_TOKEN}")
+        raise UserError(f"no {what} {whose}: {problem}")
+    login = f"jira-perms login --site {url}" + (f" --email {email}" if email else "")
+    raise UserError(f"no {what} {whose}: run `{login}`, or set {ENV_TOKEN}")
 
 
 def resolve_token(site_url: str, email: str, *, interactive: bool) -> str:
