@@ -89,8 +89,10 @@ def account_detail(account: Account, cat: Catalog, facts: AccountFacts | None) -
     snap = cat.snapshot
     kind = {"atlassian": "person or service account", "app": "app (bot) account",
             "customer": "portal customer", "anonymous": "logged-out visitor"}[account.account_type.value]
-    rows = [("Account", account_label(account)), ("Email", account.email or "(hidden or none)"),
-            ("Account id", account.account_id), ("Kind", kind + ("" if account.active else ", DEACTIVATED"))]
+    ids = [("Username", account.username), ("User key", account.account_id)] if account.username else \
+        [("Account id", account.account_id)]
+    rows = [("Account", account_label(account)), ("Email", account.email or "(hidden or none)"), *ids,
+            ("Kind", kind + ("" if account.active else ", DEACTIVATED"))]
     groups = sorted(ix.groups_of(account.account_id))
     rows.append(("Groups", ", ".join(groups) if groups else "none"))
     products = []

@@ -39,12 +39,14 @@ def redact_snapshot(snapshot: Snapshot, key: bytes) -> Redaction:
 
 
 def real_strings(snapshot: Snapshot) -> set[str]:
-    """Every personal string redaction must hide (names, emails, accountIds, group names)."""
+    """Every personal string redaction must hide (names, emails, usernames, accountIds, group names)."""
     out: set[str] = set()
     for account in snapshot.accounts:
         out.add(account.display_name)
         if account.email:
             out.add(account.email)
+        if account.username:
+            out.add(account.username)
         out.add(account.account_id)
     for group in snapshot.groups:
         out.add(group.name)

@@ -61,7 +61,7 @@ class SnapshotRef:
 
     label: str
     path: Path | None = None
-    source: str = "file"  # "file" | "demo" | "synced"
+    source: str = "file"  # "file" | "demo" | "demo-dc" | "synced"
     snapshot: Snapshot | None = None
     error: str | None = None
 
@@ -72,7 +72,10 @@ class SnapshotRef:
         from explorer.store.snapshot_file import load_demo, read_snapshot
 
         try:
-            self.snapshot = load_demo() if self.source == "demo" else read_snapshot(self.path)  # type: ignore[arg-type]
+            if self.source in ("demo", "demo-dc"):
+                self.snapshot = load_demo(data_center=self.source == "demo-dc")
+            else:
+                self.snapshot = read_snapshot(self.path)  # type: ignore[arg-type]
         except UserError as e:
             self.error = str(e)
             raise
@@ -110,11 +113,14 @@ class Workspace:
         self.sites.append(entry)
         return entry
 
-    def add_demo(self) -> SiteEntry:
+    def add_demo(self, *, data_center: bool = False) -> SiteEntry:
+        """The bundled demo site (the Data Center one with ``data_center``), opened once."""
+        url = "https://jira.initech-demo.example" if data_center else "https://acme-demo.atlassian.net"
         for site in self.sites:
-            if site.kind == "demo":
+            if site.kind == "demo" and site.url == url:
                 return site
-        entry = SiteEntry("https://acme-demo.atlassian.net", "demo", None, [SnapshotRef("demo snapshot", None, "demo")])
+        source = "demo-dc" if data_center else "demo"
+        entry = SiteEntry(url, "demo", None, [SnapshotRef("demo snapshot", None, source)])
         self.sites.append(entry)
         return entry
 

@@ -97,7 +97,7 @@ class ExplainScreen(ReadingScreen):
             if vid == "anonymous":
                 acc_text = "Anonymous (logged-out visitor)"
             elif found is not None:
-                acc_text = f"{account_label(found)}  <{found.email or found.account_id}>"
+                acc_text = f"{account_label(found)}  <{found.username or found.email or found.account_id}>"
             else:
                 acc_text = f"{vid} (not in this snapshot)"
         perm_text = self._missing("permission")

@@ -31,6 +31,8 @@ class TreeSource(Protocol):
 
 def site_item(n: int, site: SiteEntry, label: str | None = None) -> Item:
     kind = {"configured": "", "file": "file", "demo": "demo"}[site.kind]
+    if site.kind == "demo" and site.latest is not None and site.latest.source == "demo-dc":
+        kind = "DC demo"
     name = label or site.name
     return Item("site", ("site", n), name, name.lower(), True, site, badge=kind)
 
