@@ -73,7 +73,7 @@ from explorer.core.model import (  # noqa: E402
 )
 
 OUTPUT = REPO / "explorer" / "data" / "demo-dc-site.jpsnap"
-SITE_URL = "https://jira.initech-demo.example"
+SITE_URL = "https://jira.initech.example"
 TAKEN_AT = "2026-11-03T08:15:00Z"
 FORM = "initech-facts.toml"
 API = "/rest/api/2"

@@ -115,7 +115,7 @@ class Workspace:
 
     def add_demo(self, *, data_center: bool = False) -> SiteEntry:
         """The bundled demo site (the Data Center one with ``data_center``), opened once."""
-        url = "https://jira.initech-demo.example" if data_center else "https://acme-demo.atlassian.net"
+        url = "https://jira.initech.example" if data_center else "https://acme-demo.atlassian.net"
         for site in self.sites:
             if site.kind == "demo" and site.url == url:
                 return site
