@@ -107,6 +107,8 @@ def holders(draw, world: World, *, unknown: bool = True) -> Holder:
     if kind == "applicationRole":
         return Holder(kind, draw(st.sampled_from((None, SOFTWARE, SERVICE_DESK))))
     if kind == "group":
+        if draw(rarely):
+            return Holder(kind)  # Data Center's "Group (Anyone)": a group grant without a group
         group = draw(st.sampled_from(world.groups))
         return Holder(kind, group.name, group.group_id or None)
     if kind == "projectRole":
@@ -131,14 +133,17 @@ def accounts(draw, max_size: int = 6) -> tuple[Account, ...]:
                                      AccountType.CUSTOMER)))
         prefix = {AccountType.APP: "app-", AccountType.CUSTOMER: "qm:cust-"}.get(kind, "acc-")
         email = draw(st.sampled_from((None, "", f"user{i}@example.com")))
-        out.append(Account(f"{prefix}{i}", draw(short_text), email, draw(st.booleans() | st.just(True)), kind))
+        username = draw(st.sampled_from((None, f"user{i}")))  # Data Center login names
+        out.append(Account(f"{prefix}{i}", draw(short_text), email, draw(st.booleans() | st.just(True)), kind,
+                           username))
     return tuple(out)
 
 
 def _groups(draw, account_ids: tuple[str, ...]) -> tuple[Group, ...]:
     names = _subset(draw, GROUP_POOL, min_size=1, max_size=4)
-    return tuple(
-        Group(name, draw(st.sampled_from(("", f"gid-{i}"))), _subset(draw, account_ids))
+    return tuple(  # Data Center nests groups (cycles included: a broken directory must not hang the replay)
+        Group(name, draw(st.sampled_from(("", f"gid-{i}"))), _subset(draw, account_ids),
+              _subset(draw, tuple(n for n in names if n != name), max_size=2) if draw(rarely) else ())
         for i, name in enumerate(names)
     )
 

@@ -12,8 +12,9 @@ from explorer.jira.client import PermissionDenied
 from explorer.jira.dialects import sync_site
 from explorer.jira.dialects.dc_verify import verify_one, verify_sample
 from explorer.store.supplied import supply
-from tests.fake_jira_dc import ADMIN_PAT, DEV_PAT, client, generate_dc_site, serve
+from tests.fake_jira_dc import ADMIN_PAT, DEV_KEY, DEV_PAT, client, generate_dc_site, serve
 from tests.fake_jira_dc.forms import form_for
+from tests.fake_jira_dc.rules import FakeDCRules
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,10 @@ def test_one_question_says_which_endpoint_answered(site):
         other = run(fake, ADMIN_PAT, lambda c: verify_one(c, complete, "dev.lead", "EDIT_ISSUES", issue="PBA-1"))
         with pytest.raises(UserError, match="only for the signed-in account"):
             run(fake, ADMIN_PAT, lambda c: verify_one(c, complete, "dev.lead", "ADMINISTER"))
+        rules = FakeDCRules(site)
+        seen = next(p.key for p in site.projects if rules.has(DEV_KEY, "BROWSE_PROJECTS", p)
+                    and not rules.has(DEV_KEY, "ADMINISTER_PROJECTS", p))
         with pytest.raises(PermissionDenied, match="user/permission/search"):
-            run(fake, DEV_PAT, lambda c: verify_one(c, complete, "ada", "EDIT_ISSUES", project="PBB"))
+            run(fake, DEV_PAT, lambda c: verify_one(c, complete, "ada", "EDIT_ISSUES", project=seen))
     assert mine.asked == "GET /rest/api/2/mypermissions" and mine.agrees is True
     assert other.asked == "GET /rest/api/2/user/permission/search" and other.agrees is not False

@@ -18,6 +18,7 @@ from explorer.core.model import (
     ANONYMOUS_ID,
     Account,
     AccountType,
+    Deployment,
     Fact,
     FactKind,
     Grant,
@@ -31,6 +32,7 @@ from explorer.core.model import (
     Status,
     WorkflowStatus,
 )
+from explorer.core.replay.nesting import effective_members, member_path, membership_words, nesting_known, via_words
 from explorer.core.replay.patch import EMPTY_PATCH, Patch
 
 Tri = bool | None
@@ -83,6 +85,9 @@ class _Tables:
     issues: dict[str, Issue] = field(default_factory=dict)
     global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
     account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
+    subgroups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> the groups nested in it (DC)
+    data_center: bool = False
+    nesting_known: bool = True  # DC: which groups nest which was supplied by hand (Cloud groups are flat)
     bulk_sets: object = None  # explorer.core.replay.site_sets.SiteSets, built on first use
 
 
@@ -90,12 +95,18 @@ def _build(snap: Snapshot) -> _Tables:
     t = _Tables()
     t.accounts = {a.account_id: a for a in snap.accounts}
     members_of: dict[str, list[str]] = defaultdict(list)  # lists: append is cheaper than add, frozenset dedups
+    t.data_center = snap.site.deployment is Deployment.DATA_CENTER
+    if t.data_center:  # members of nested groups count (rules section 3.2)
+        t.groups = effective_members(snap.groups)
+        t.subgroups = {g.name: g.subgroups for g in snap.groups if g.subgroups}
+    else:  # Cloud groups are flat (decision 8)
+        t.groups = {g.name: frozenset(g.members) for g in snap.groups}
+    t.nesting_known = nesting_known(snap)
     for group in snap.groups:
-        t.groups[group.name] = frozenset(group.members)
         if group.group_id:
             t.group_ids[group.group_id] = group.name
         name = group.name
-        for member in group.members:
+        for member in t.groups[name]:
             members_of[member].append(name)
     t.account_groups = {a: frozenset(g) for a, g in members_of.items()}
     t.facts = {(f.kind, f.subject): f for f in snap.facts}
@@ -201,7 +212,8 @@ class SiteIndex:
         return name in self.t.groups
 
     def in_group(self, account_id: str, group: str) -> tuple[Tri, Fact | None]:
-        """Is the account a member of the group?  (Cloud groups are flat: decision 8.)"""
+        """Is the account a member of the group?  (Cloud groups are flat: decision 8; on Data Center the members
+        of nested groups count, rules section 3.2.)"""
         if (account_id, group) in self.patch.groups:
             return True, None
         members = self.t.groups.get(group)
@@ -216,6 +228,19 @@ class SiteIndex:
         if gap is not None:
             return None, gap
         return False, None
+
+    def group_path(self, account_id: str, group: str) -> tuple[str, ...]:
+        """How a member is in ``group``: ``(group,)``, or the chain of nested groups down to one holding it."""
+        if not self.t.subgroups:
+            return (group,)
+        return member_path(group, account_id, self.t.groups, self.t.subgroups)
+
+    def membership(self, name: str, account_id: str, group: str) -> tuple[str, str]:
+        """The proof's words for a member of ``group``: (the sentence, the ``via`` step)."""
+        path = self.group_path(account_id, group)
+        deployment = Deployment.DATA_CENTER if self.t.data_center else Deployment.CLOUD
+        return (membership_words(name, path, self.t.nesting_known, deployment),
+                via_words(path, self.t.nesting_known, deployment))
 
     def groups_of(self, account_id: str) -> frozenset[str]:
         """Groups the account is known to be in (patch included)."""
@@ -274,7 +299,8 @@ class SiteIndex:
         for group in self.t.role_groups.get(key, ()):
             member, missing = self.in_group(account_id, group)
             if member:
-                return True, (f"group {group}", f"an actor of role {self.role_name(role_id)} in {project.key}"), None
+                step = self.membership("", account_id, group)[1]
+                return True, (step, f"an actor of role {self.role_name(role_id)} in {project.key}"), None
             if member is None:
                 unknown = unknown or missing
         gap = self.gap(FactKind.PROJECT_ROLES, project.key)
@@ -361,7 +387,15 @@ class SiteIndex:
         if level is None:
             return None, Fact(FactKind.ISSUE_SECURITY_SCHEME, scheme.id, Status.NOT_FOUND, "",
                               f"level {level_id} is not in scheme {scheme.name}")
+        gap = self.gap(FactKind.ISSUE_SECURITY_SCHEME, scheme.id)
+        if gap is not None:  # the levels were read but not their members (Data Center does not publish them)
+            return None, gap
         return level, None
+
+    def by_hand(self, kind: FactKind, subject: str | None, what: str) -> str:
+        """`` (WHAT supplied by hand)`` when an admin supplied this fact (jira-perms supply), else ``""``."""
+        fact = self.t.facts.get((kind, subject))
+        return f" ({what} supplied by hand)" if fact is not None and fact.supplied_by_hand else ""
 
     def status_of(self, project: Project, issue: Issue) -> tuple[WorkflowStatus | None, str, Fact | None]:
         """The workflow status of an issue, with the workflow's name, or the missing fact."""
@@ -374,6 +408,9 @@ class SiteIndex:
         statuses = self.t.workflows.get(workflow_name)
         if statuses is None:
             return None, workflow_name, self.absent(FactKind.WORKFLOW, workflow_name, "POST /rest/api/3/workflows")
+        gap = self.gap(FactKind.WORKFLOW, workflow_name)
+        if gap is not None:  # the statuses were read but not their properties (Data Center does not publish them)
+            return None, workflow_name, gap
         status = statuses.get(issue.status_id)
         if status is None:
             return None, workflow_name, Fact(FactKind.WORKFLOW, workflow_name, Status.NOT_FOUND, "",
@@ -394,20 +431,32 @@ class SiteIndex:
             groups = self.t.global_groups.get(permission, ())
             if None in groups:
                 return True, "granted to anyone", None
+            if permission == "ADMINISTER" and self.t.data_center and None in self.t.global_groups.get("SYSTEM_ADMIN", ()):
+                return True, "Jira System Administrators is granted to anyone (rules section 5)", None
             if self.recorded_complete(FactKind.GLOBAL_PERMISSIONS):
                 return False, "", None
             return None, "", self.absent(FactKind.GLOBAL_PERMISSIONS, None)
         known = self.t.account_globals.get(account_id)
         if known is not None and permission in known:
-            return True, "reported by Jira for this account (permissions/check)", None
+            asked = "mypermissions" if self.t.data_center else "permissions/check"
+            return True, f"reported by Jira for this account ({asked})", None
         unknown: Fact | None = None
+        hand = self.by_hand(FactKind.GLOBAL_PERMISSIONS, None, "global permissions")
         for group in self.t.global_groups.get(permission, ()):
             if group is None:
-                return True, "granted to anyone", None
+                return True, "granted to anyone" + hand, None
             member, missing = self.in_group(account_id, group)
             if member:
-                return True, f"via group {group}", None
+                return True, f"via {self.membership('', account_id, group)[1]}{hand}", None
             if member is None:
+                unknown = unknown or missing
+        if permission == "ADMINISTER" and self.t.data_center:
+            # Jira System Administrators can do everything Jira Administrators can (rules section 5)
+            sysadmin, how, missing = self.has_global(account_id, "SYSTEM_ADMIN")
+            if sysadmin:
+                return True, (f"as a Jira System Administrator ({how}), who can do everything a Jira "
+                              "Administrator can (rules section 5)"), None
+            if sysadmin is None:
                 unknown = unknown or missing
         if known is not None:
             return False, "", None

@@ -137,6 +137,8 @@ class SiteSets:
                 cached = TriSet(frozenset(true), frozenset(unknown))
                 if not complete:
                     cached = TriSet(cached.true, cached.unknown | {ANONYMOUS_ID})
+            if permission == "ADMINISTER" and ix.t.data_center:  # system administrators administer (rules 5)
+                cached = or_sets([cached, self.global_permission("SYSTEM_ADMIN")])
             self.globals[permission] = cached
         return cached
 

@@ -13,8 +13,12 @@ class Archived(JiraCheck):
         if not archived:
             return step(Check(Kind.ARCHIVED, True, f"{q.where} is not archived"))
         if q.meta.view_only:
+            dc = ""
+            if q.ix.t.data_center and q.issue is not None and q.issue.archived:
+                dc = ("; Data Center shows an archived issue only by its link, and lists it in searches and the "
+                      "archive only to holders of the global permission Browse Archive (rules section 13)")
             return step(Check(Kind.ARCHIVED, True,
-                              f"{what} is archived, but {q.perm_name} only views, so it remains (decision 6)",
+                              f"{what} is archived, but {q.perm_name} only views, so it remains (decision 6){dc}",
                               decision=6))
         return step(Check(Kind.ARCHIVED, False,
                           f"{what} is archived, and archived projects and issues are read-only: only Browse Projects "

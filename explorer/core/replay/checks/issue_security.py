@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from explorer.core.model import FactKind
 from explorer.core.replay.checks.base import JiraCheck, Outcome, Question, SetQuestion, holder_line, step
 from explorer.core.replay.explanation import Check, Kind
 from explorer.core.replay.holders import accounts_matching, match_holder
@@ -34,7 +35,9 @@ class IssueSecurity(JiraCheck):
                               "snapshot", missing=(missing,) if missing else (), decision=9 if how else None))
         lines = [holder_line(Kind.ISSUE_SECURITY, match_holder(q.ix, m, q.ctx), m) for m in level.members]
         result = kleene_or(c.passed for c in lines) if lines else False
-        head = f"{issue.key} is at security level '{level.name}'{suffix}"
+        scheme_id = q.project.issue_security_scheme_id
+        head = f"{issue.key} is at security level '{level.name}'{suffix}" + q.ix.by_hand(
+            FactKind.ISSUE_SECURITY_SCHEME, scheme_id, "its members")
         if result:
             how_line = next(c for c in lines if c.passed)
             summary = f"{head}, and {q.name} is one of its members: " + (", ".join(how_line.via) or how_line.summary)

@@ -49,13 +49,14 @@ def restriction(q: Question, meta: ProjectPermission) -> Outcome | None:
             if property_applies(key, short, subtasks=True):
                 collected.append((key, value, f"parent {parent.key}'s status {pstatus.name}"))
         parent_note = f" (and the sub-task properties of {parent.key}'s status {pstatus.name})"
+    hand = ix.by_hand(FactKind.WORKFLOW, workflow, "status properties")
     if not collected:
         return step(Check(Kind.WORKFLOW_PROPERTY, True,
-                          f"status {status.name}{parent_note} sets no jira.permission.{short}.* property, "
+                          f"status {status.name}{parent_note} sets no jira.permission.{short}.* property{hand}, "
                           "so the scheme decides"))
     lines = [_property_line(q, key, value, where) for key, value, where in collected]
     result = kleene_or(c.passed for c in lines)
-    keys = ", ".join(k for k, _, _ in collected)
+    keys = ", ".join(k for k, _, _ in collected) + hand.replace(" (", "; ").rstrip(")")
     if result:
         summary = (f"workflow properties restrict {meta.name} on {issue.key} ({keys}), and {q.name} matches "
                    "one of them (decision 5)")
