@@ -516,20 +516,19 @@ class _DCSync:
         return scheme.id
 
     async def statuses_part(self) -> None:
-        """Each workflow's statuses, from the issue types of as few projects as cover every workflow."""
+        """Each workflow's statuses, from the issue types of as few projects as cover every workflow in use.
+
+        A project's statuses cover at most the workflows of its workflow scheme, so each round asks, at once,
+        one project of each scheme a greedy set cover picks for the workflows still uncovered; a project that
+        lacks an issue type leaves its workflow for the next round.
+        """
         pending = {p.key: self.workflow_schemes[p.workflow_scheme_id] for p in self.projects
                    if p.workflow_scheme_id in self.workflow_schemes}
         wanted = {n for s in pending.values() for n in _workflow_names(s)}
         covered: set[str] = set()
         asked: set[str] = set()
         while True:
-            batch: list[str] = []
-            schemes_in_batch: set[str] = set()
-            for key, scheme in pending.items():
-                if key in asked or scheme.id in schemes_in_batch or not set(_workflow_names(scheme)) - covered:
-                    continue
-                batch.append(key)
-                schemes_in_batch.add(scheme.id)
+            batch = _cover(pending, wanted - covered, asked)
             if not batch:
                 break
             asked.update(batch)
@@ -669,6 +668,25 @@ def _workflow_scheme(data: dict) -> WorkflowScheme:
     return WorkflowScheme(scheme_id, str(data.get("name") or "Default Workflow Scheme"),
                           str(data.get("defaultWorkflow") or "jira"),
                           frozen_map({str(k): str(v) for k, v in mappings.items()}))
+
+
+def _cover(pending: dict[str, WorkflowScheme], uncovered: set[str], asked: set[str]) -> list[str]:
+    """Projects (one per scheme, not asked before) whose schemes together cover ``uncovered``, greedily."""
+    by_scheme: dict[str, tuple[str, set[str]]] = {}
+    for key in sorted(pending):
+        scheme = pending[key]
+        if key not in asked and scheme.id not in by_scheme:
+            by_scheme[scheme.id] = (key, set(_workflow_names(scheme)))
+    left = set(uncovered)
+    batch: list[str] = []
+    while left and by_scheme:
+        best = max(sorted(by_scheme), key=lambda sid: len(by_scheme[sid][1] & left))
+        key, names = by_scheme.pop(best)
+        if not names & left:
+            break
+        batch.append(key)
+        left -= names
+    return batch
 
 
 def _workflow_names(scheme: WorkflowScheme) -> list[str]:
