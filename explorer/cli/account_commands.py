@@ -27,13 +27,18 @@ EXIT_PROBLEM = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("login", help="check an API token for a Jira site and store it in the OS keyring",
-                       description="Ask for the Atlassian API token (no echo; one line from stdin when it is a "
-                                   "pipe), check it with GET /rest/api/3/myself, store it in the OS keyring and add "
-                                   "the site to the config file. The first site becomes the default. The token is "
-                                   "never accepted as an argument.")
+    p = sub.add_parser("login", help="check a token (or DC password) for a Jira site and store it in the OS keyring",
+                       description="Ask for the secret (no echo; one line from stdin when it is a pipe): for Jira "
+                                   "Cloud the API token of --email; for Jira Data Center a personal access token "
+                                   "(no --email) or the password of --email USERNAME. Check it with GET myself, store "
+                                   "it in the OS keyring and add the site to the config file. The first site becomes "
+                                   "the default. The secret is never accepted as an argument.")
     p.add_argument("--site", required=True, help="site URL, like https://your-site.atlassian.net")
-    p.add_argument("--email", required=True, help="the Atlassian account email the token belongs to")
+    p.add_argument("--email", "--user", dest="email",
+                   help="Cloud: the Atlassian account email the token belongs to; Data Center: the username for "
+                        "basic auth (leave it out to use a personal access token)")
+    p.add_argument("--deployment", choices=("cloud", "dc"),
+                   help="the site's dialect (default: an email means Cloud, a username or none Data Center)")
     p.add_argument("--default", action="store_true", help="make this the default site")
     p.add_argument("--no-store", action="store_true",
                    help=f"check the token and remember the site, but do not store the token (use {ENV_TOKEN})")
@@ -46,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Remove the keyring entry of a site+email (the default site when none is "
                                    "given). --forget also removes the site from the config file.")
     p.add_argument("--site", help="site URL (default: the default site)")
-    p.add_argument("--email", help="account email (needed when the site has several)")
+    p.add_argument("--email", "--user", dest="email",
+                   help="account email or DC username (needed when the site has several)")
     p.add_argument("--forget", action="store_true", help="also remove the site from the config file")
     p.set_defaults(handler=cmd_logout)
 
@@ -81,30 +87,52 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.stray:
         raise UserError(f"login takes no positional arguments ({len(args.stray)} given, not shown in case one is "
                         "a token); the token is asked for at the prompt or read from stdin")
+    from explorer.core.model import Deployment
     from explorer.jira.site_check import check_site
     from explorer.store import credentials
-    from explorer.store.config import SiteConfig, load_config, normalise_email, normalise_site_url, save_config
+    from explorer.store.config import (
+        DC,
+        SiteConfig,
+        load_config,
+        normalise_email,
+        normalise_site_url,
+        normalise_username,
+        save_config,
+    )
     from explorer.store.credentials import KeyringUnavailable
 
     site = normalise_site_url(args.site)
-    email = normalise_email(args.email)
+    dc = args.deployment == "dc" or (args.deployment is None and not (args.email and "@" in args.email))
+    email = normalise_username(args.email or "") if dc or args.email is None else normalise_email(args.email)
     config = load_config()  # a broken config file should stop us before the prompt
-    token = credentials.read_token(f"API token for {email} at {site} (input hidden): ")
-    me = check_site(site, email, token, token_source="prompt", timeout=_timeout(args.timeout))
+    what = credentials.secret_name(email)
+    whose = f"for {email} at {site}" if email else f"for {site}"
+    token = credentials.read_token(f"{what[0].upper() + what[1:]} {whose} (input hidden): ")
+    deployment = {"cloud": Deployment.CLOUD, "dc": Deployment.DATA_CENTER}.get(args.deployment or "")
+    me = check_site(site, email or None, token, token_source="prompt", timeout=_timeout(args.timeout),
+                    deployment=deployment)
+    on_dc = me.deployment is Deployment.DATA_CENTER
+    if not on_dc and email and not dc:
+        email = normalise_email(email)
     stored_in = None
     if not args.no_store:
         try:
             stored_in = credentials.store_token(site, email, token)
         except KeyringUnavailable as error:
-            raise UserError(f"{email} signed in to {site}, but the token was not stored and nothing was changed: "
-                            f"{error}; or run login again with --no-store to only remember the site") from None
-    config.add(SiteConfig(site, email), make_default=args.default)
+            noun = "password" if what == "password" else "token"
+            raise UserError(f"{email or f'the {what}'} signed in to {site}, but the {noun} was not stored and "
+                            f"nothing was changed: {error}; or run login again with --no-store to only remember the "
+                            "site") from None
+    config.add(SiteConfig(site, email, DC if on_dc else ""), make_default=args.default)
     save_config(config)
     default = " (default site)" if config.default_site == site else ""
-    where = f"token stored in the OS keyring ({stored_in})" if stored_in else \
-        f"token not stored: set {ENV_TOKEN} when you use this site"
-    name = visible(f"{me.display_name} <{me.email or email}>", one_line=True)  # server text: one visible line
-    print(f"signed in to {site}{default} as {name}; {where}")
+    where = f"{what} stored in the OS keyring ({stored_in})" if stored_in else \
+        f"{what} not stored: set {ENV_TOKEN} when you use this site"
+    who = f"{me.display_name} ({me.username})" if on_dc and me.username else \
+        f"{me.display_name} <{me.email or email}>"
+    name = visible(who, one_line=True)  # server text: one visible line
+    product = " (Jira Data Center)" if on_dc else ""
+    print(f"signed in to {site}{default}{product} as {name}; {where}")
     return EXIT_OK
 
 
@@ -114,7 +142,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
     from explorer.store.credentials import KeyringUnavailable
 
     config = load_config()
-    chosen = config.select(args.site, args.email)
+    chosen = config.select(args.site, args.email, allow_no_user=True)
     unreachable: KeyringUnavailable | None = None
     try:
         removed = credentials.delete_token(chosen.url, chosen.email)
@@ -172,6 +200,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
         state, why = _token_state(site)
         problem = problem or why
         rows.append({"url": site.url, "email": site.email, "default": site.url == config.default_site,
+                     "deployment": "dc" if site.deployment else "cloud",
                      "keyring_token": state, "snapshots": str(site_snapshot_dir(site.url))})
     if args.format == "json":
         print(json.dumps({"config_file": str(config_path()), "default_site": config.default_site,
@@ -181,12 +210,14 @@ def cmd_sites(args: argparse.Namespace) -> int:
         print("no sites configured: run `jira-perms login --site URL --email EMAIL`")
         return EXIT_OK
     width_url = max(len(r["url"]) for r in rows)
-    width_email = max(len(r["email"]) for r in rows)
-    for r in rows:
+    shown = [r["email"] or "(personal access token)" for r in rows]
+    width_email = max(len(who) for who in shown)
+    for r, who in zip(rows, shown):
         mark = "*" if r["default"] else " "
         token = {"keyring": "token in keyring", "none": "no token stored",
                  "unknown": "token unknown (keyring not usable)"}[r["keyring_token"]]
-        print(f"{mark} {r['url']:<{width_url}}  {r['email']:<{width_email}}  {token}")
+        dc = "  Data Center" if r["deployment"] == "dc" else ""
+        print(f"{mark} {r['url']:<{width_url}}  {who:<{width_email}}  {token}{dc}")
     if env_set:
         print(f"{ENV_TOKEN} is set: it is used for every site before the keyring")
     if problem:
@@ -253,7 +284,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         say("  none configured: run `jira-perms login --site URL --email EMAIL`")
     for site in sites:
         mark = " (default)" if site.url == config.default_site else ""
-        say(f"  {site.url}{mark}  {site.email}")
+        dc = "  (Jira Data Center)" if site.deployment else ""
+        say(f"  {site.url}{mark}  {site.email or '(personal access token)'}{dc}")
         ok = _doctor_site(site, env_token if site.url == env_site else "", report.usable, args.offline, timeout,
                           say)
         failures += 0 if ok else 1
@@ -300,21 +332,24 @@ def _doctor_site(site: SiteConfig, env_token: str, keyring_usable: bool, offline
         if state == "unknown":
             say(f"    verdict: NOT READY - no token: the keyring is not usable (see above); set {ENV_TOKEN}")
         else:
-            say(f"    verdict: NOT READY - no token: run `jira-perms login --site {site.url} --email {site.email}` "
-                f"or set {ENV_TOKEN}")
+            login = f"jira-perms login --site {site.url}" + (f" --email {site.email}" if site.email else "")
+            say(f"    verdict: NOT READY - no token: run `{login}` or set {ENV_TOKEN}")
         return False
     say(f"    token used: from {'JIRA_API_TOKEN' if source == 'env' else 'the OS keyring'}")
     if offline:
         say("    verdict: token available (offline: sign-in not checked)")
         return True
+    from explorer.core.model import Deployment
     from explorer.jira.site_check import SiteCheckFailed, check_site
 
     try:
-        me = check_site(site.url, site.email, token, token_source=source or "prompt", timeout=timeout)
+        me = check_site(site.url, site.email or None, token, token_source=source or "prompt", timeout=timeout,
+                        deployment=Deployment.DATA_CENTER if site.deployment else None)
     except SiteCheckFailed as error:
         say(f"    verdict: FAILED - {error}")
         return False
-    say(f"    verdict: OK - signed in as {visible(f'{me.display_name} ({me.account_id})', one_line=True)} in "
+    ids = f"{me.username}, key {me.account_id}" if me.username else me.account_id
+    say(f"    verdict: OK - signed in as {visible(f'{me.display_name} ({ids})', one_line=True)} in "
         f"{me.elapsed_ms} ms")
     return True
 

@@ -1,4 +1,4 @@
-"""Commands that talk to a live Jira Cloud site: sync (site -> snapshot file) and verify (replay vs Jira)."""
+"""Commands that talk to a live Jira site (Cloud or Data Center): sync (site -> snapshot file) and verify."""
 
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ EXIT_AGREE, EXIT_DISAGREE, EXIT_UNDETERMINED = 0, 1, 3
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "sync", help="read a Jira Cloud site's permission configuration into a snapshot file",
+        "sync", help="read a Jira site's permission configuration (Cloud or Data Center) into a snapshot file",
         description="Read accounts, groups, products, projects, schemes, roles, issue security, workflows and global "
-                    "permissions from a Jira Cloud site into a snapshot file. Facts the account may not read are "
-                    "recorded as gaps. The token comes from JIRA_API_TOKEN, the OS keyring (jira-perms login) or a "
-                    "one-time prompt; nothing is written unless the sync succeeds.")
+                    "permissions from a Jira Cloud or Data Center site (chosen from serverInfo; --deployment "
+                    "overrides) into a snapshot file. Facts the account may not read, and on Data Center facts its "
+                    "REST API does not publish, are recorded as gaps (--supply FORM fills the latter, see jira-perms "
+                    "supply). The token comes from JIRA_API_TOKEN, the OS keyring (jira-perms login) or a one-time "
+                    "prompt; nothing is written unless the sync succeeds.")
     _site_args(p)
     p.add_argument("-o", "--output", metavar="FILE",
                    help="snapshot file to write (default: a timestamped file in the site's data folder)")
@@ -33,18 +35,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="sync only this project (repeatable; default: every project the account can see)")
     p.add_argument("--issue", action="append", default=[], metavar="KEY",
                    help="add this issue's permission-relevant fields (repeatable)")
+    p.add_argument("--supply", metavar="FORM",
+                   help="Data Center: merge this hand-filled form of the facts DC does not publish (jira-perms supply)")
     p.set_defaults(handler=cmd_sync)
 
     p = sub.add_parser(
         "verify", help="ask Jira itself and compare with the local replay of a snapshot",
-        description="Ask Jira (POST /rest/api/3/permissions/check) whether an account has a permission and show "
-                    "the local replay next to it, or check N random (account, permission, project) triples and "
-                    "report the agreement rate and every disagreement. Needs Administer Jira to ask about accounts "
-                    "other than your own. Exit 0 agree, 1 a disagreement, 3 the replay could not determine, "
-                    "2 error.")
+        description="Ask Jira whether an account has a permission and show the local replay next to it, or check N "
+                    "random (account, permission, project) triples and report the agreement rate and every "
+                    "disagreement. Cloud: POST /rest/api/3/permissions/check (Administer Jira to ask about other "
+                    "accounts). Data Center: mypermissions for your own account, user/permission/search for others "
+                    "(Administer Projects), user/viewissue/search for Browse on an issue; each answer says which. "
+                    "Exit 0 agree, 1 a disagreement, 3 the replay could not determine, 2 error.")
     p.add_argument("--snapshot", "-s", metavar="FILE", required=True, help="the snapshot to replay")
     _site_args(p, site_help="the Jira site to ask (default: the snapshot's site)")
-    p.add_argument("--account", "-a", help="accountId, email or display name")
+    p.add_argument("--account", "-a", help="accountId (DC: key or username), email or display name")
     p.add_argument("--permission", "-p", help="permission key or name")
     scope = p.add_mutually_exclusive_group()
     scope.add_argument("--project", help="project key")
@@ -55,11 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_verify)
 
 
-def _site_args(p: argparse.ArgumentParser, site_help: str = "Jira Cloud site URL (default: the configured "
-                                                               "default site)") -> None:
+def _site_args(p: argparse.ArgumentParser, site_help: str = "Jira site URL (default: the configured default "
+                                                               "site)") -> None:
     p.add_argument("--site", metavar="URL", help=site_help)
-    p.add_argument("--email", metavar="EMAIL", help="Atlassian account email (default: the one configured for "
-                                                    "the site)")
+    p.add_argument("--email", "--user", dest="email", metavar="EMAIL",
+                   help="Cloud: the Atlassian account email; Data Center: the username for basic auth (leave it out "
+                        "to sign in with a personal access token); default: the one configured for the site")
+    p.add_argument("--deployment", choices=("cloud", "dc"),
+                   help="the site's dialect, when serverInfo does not say it right (default: from serverInfo)")
     p.add_argument("--concurrency", type=int, default=8, metavar="N", help="requests in flight at once (default 8)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="deadline for one whole request, headers and body (default 120)")
@@ -80,14 +88,21 @@ def _site_args(p: argparse.ArgumentParser, site_help: str = "Jira Cloud site URL
 # ---------------------------------------------------------------------------- shared plumbing
 
 
-def _account_for(site: str | None, email: str | None) -> tuple[str, str, str]:
-    """(site URL, email, token) from the options, the configuration and the token sources."""
+def _account_for(site: str | None, email: str | None) -> tuple[str, str | None, str]:
+    """(site URL, email or DC username or None for a personal access token, token) from the options, the
+    configuration and the token sources."""
     from explorer.store.config import load_config
     from explorer.store.credentials import resolve_token
 
-    chosen = load_config().select(site, email)
+    chosen = load_config().select(site, email, allow_no_user=True)
     token = resolve_token(chosen.url, chosen.email, interactive=True)
-    return chosen.url, chosen.email, token
+    return chosen.url, chosen.email or None, token
+
+
+def _deployment(args: argparse.Namespace):
+    from explorer.jira.dialects import deployment_named
+
+    return deployment_named(args.deployment) if getattr(args, "deployment", None) else None
 
 
 def _configured(url: str) -> str:
@@ -162,6 +177,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from explorer.store.snapshot_file import write_snapshot
 
     _debug_logging(args.debug)
+    form = None
+    if args.supply:
+        from explorer.store.supplied import read_form
+
+        form = read_form(args.supply)  # a broken form stops us before the sync, not after it
     site, email, token = _account_for(args.site, args.email)
     output = Path(args.output) if args.output else new_snapshot_path(site)
     if output.is_dir():
@@ -175,22 +195,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     started = time.monotonic()
     client = _client(args, site, email, token)
     del token
-    snapshot = run(_run_sync(client, args, progress))
+    snapshot = run(_run_sync(client, args, progress, has_user=email is not None))
     elapsed = time.monotonic() - started
+    supplied = None
+    if form is not None:
+        from explorer.store.supplied import supply
+
+        supplied = supply(snapshot, form, source=Path(args.supply).name)
+        snapshot = supplied.snapshot
     write_snapshot(snapshot, output)  # only now, and atomically: a failed or interrupted sync writes nothing
-    sys.stdout.write(_summary(snapshot, output, client, elapsed))
+    sys.stdout.write(_summary(snapshot, output, client, elapsed, supplied))
     return 0
 
 
-async def _run_sync(client: JiraClient, args: argparse.Namespace, progress: SyncProgress) -> Snapshot:
+async def _run_sync(client: JiraClient, args: argparse.Namespace, progress: SyncProgress, *,
+                    has_user: bool) -> Snapshot:
     import asyncio
 
-    from explorer.jira.sync import sync_site
+    from explorer.jira.dialects import sync_site
 
     display = asyncio.ensure_future(_show_progress(client, progress)) if _is_tty(sys.stderr) else None
     try:
         async with client:
-            return await sync_site(client, projects=args.project, issues=args.issue, progress=progress)
+            return await sync_site(client, deployment=_deployment(args), projects=args.project, issues=args.issue,
+                                   progress=progress, has_user=has_user)
     finally:
         if display is not None:
             display.cancel()
@@ -217,13 +245,18 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}" + ("" if n == 1 else "s")
 
 
-def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: float) -> str:
+def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: float, supplied=None) -> str:
+    from explorer.core.model import Deployment, Status
     from explorer.jira.scrub import clip, one_line
     from explorer.jira.sync import gap_summary
 
     s = snapshot
     stats = client.stats
-    title = clip(one_line(s.site.title), 60) or "Jira Cloud"  # server text: shown, never obeyed
+    product = "Jira Cloud"
+    if s.site.deployment is Deployment.DATA_CENTER:
+        product = f"Jira Data Center {clip(one_line(s.site.server_version), 20)}".rstrip()
+    title = clip(one_line(s.site.title), 60)  # server text: shown, never obeyed
+    title = f"{title}, {product}" if title else product
     lines = [
         f"Wrote {output}",
         f"  site {s.site.url} ({title}), taken {s.provenance.taken_at} by {clip(one_line(s.provenance.taken_by), 80)}",
@@ -241,12 +274,20 @@ def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: floa
                      f"{client.concurrency} in flight): {elapsed / bound:.2f}x")
     if stats.rate_limited:
         lines.append(f"  rate limited {stats.rate_limited} times: waited {stats.waited:.0f}s in all")
+    if supplied is not None:
+        lines.append(f"Supplied by hand ({len(supplied.completed)}): " + "; ".join(supplied.completed))
+        lines += [f"  warning: {w}" for w in supplied.warnings]
     gaps = gap_summary(s)
     if gaps:
         lines.append(f"Missing facts ({len(s.gaps)}): answers that depend on them say 'cannot determine'")
         lines += [f"  - {g}" for g in gaps]
+        if any(f.status is Status.NOT_PUBLISHED for f in s.gaps):
+            lines.append(f"  Data Center does not publish these; fill them in from its admin pages: jira-perms supply "
+                         f"--snapshot {output} --template FORM, then jira-perms supply --snapshot {output} FORM -o OUT "
+                         "(or sync again with --supply FORM)")
     else:
-        lines.append("Complete: every fact was read.")
+        hand = sum(1 for f in s.facts if f.supplied_by_hand)
+        lines.append("Complete: every fact was read" + (f" ({hand} supplied by hand)." if hand else "."))
     return "\n".join(lines) + "\n"
 
 
@@ -254,15 +295,9 @@ def _summary(snapshot: Snapshot, output: Path, client: JiraClient, elapsed: floa
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from explorer.jira.dialects import verify_one, verify_sample
     from explorer.jira.tasks import run
-    from explorer.jira.verify import (
-        comparison_json,
-        comparison_text,
-        report_json,
-        report_text,
-        verify_one,
-        verify_sample,
-    )
+    from explorer.jira.verify import comparison_json, comparison_text, report_json, report_text
     from explorer.store.snapshot_file import read_snapshot
 
     if args.sample is None and not (args.account and args.permission):

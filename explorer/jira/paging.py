@@ -7,6 +7,7 @@
 * Bare arrays (``users/search``): until an empty page, in windows of 1, 2,
   4, ... pages at once.
 * Jira Service Management (``start``/``limit``/``isLastPage``).
+* Cursors (Data Center ``user/list``: ``nextCursor``/``isLast``).
 
 A list stops with :class:`~explorer.jira.errors.PagingStopped` (holding what
 was read) when a page repeats the first one (the server ignores the offset),
@@ -118,6 +119,31 @@ class Paging:
             if data.get("isLastPage") is True or not values:
                 return items
             start += len(values)
+
+    async def cursor_pages(self, path: str, params: Params = (), *, page_size: int = 2000,
+                           max_items: int | None = None) -> list:
+        """Every ``values`` item of a cursor-paged endpoint (Data Center ``user/list``: ``cursor`` in,
+        ``nextCursor`` and ``isLast`` out), in order; a cursor that comes back twice stops the list."""
+        endpoint = f"GET {path}"
+        cap = self._cap(max_items)
+        items: list = []
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            query = [*params, ("maxResults", page_size), *((("cursor", cursor),) if cursor is not None else ())]
+            data = await self.get(path, query)
+            if not isinstance(data, dict) or not isinstance(data.get("values") or [], list):
+                raise self.shape_error(endpoint, "a page object with a list of values")
+            values = data.get("values") or []
+            items.extend(values)
+            self._spend(endpoint, items, len(values), cap)
+            following = data.get("nextCursor")
+            if data.get("isLast") is True or not values or following in (None, ""):
+                return items
+            cursor = str(following)[:100]
+            if cursor in seen:
+                raise self._stopped(endpoint, items, "a cursor came back twice (the list would never end)")
+            seen.add(cursor)
 
     # ---- offset paging ---------------------------------------------------------------------
 

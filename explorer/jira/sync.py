@@ -165,49 +165,38 @@ def gap_summary(snapshot: Snapshot) -> list[str]:
         shown = ", ".join(subjects[:5]) + (f" and {len(subjects) - 5} more" if len(subjects) > 5 else "")
         head = f"{what} ({shown})" if shown else what
         if status is Status.FORBIDDEN:
-            lines.append(f"{head}: refused; needs {NEEDED[kind]}")
+            lines.append(f"{head}: refused; needs {_needs(facts[0])}")
         elif status is Status.NOT_FOUND:
-            lines.append(f"{head}: not found (or not visible to this account; needs {NEEDED[kind]})")
+            lines.append(f"{head}: not found (or not visible to this account; needs {_needs(facts[0])})")
         else:
             detail = clip(one_line(facts[0].detail), 300)
             lines.append(f"{head}: {status.value.replace('_', ' ')}" + (f" ({detail})" if detail else ""))
     return lines
 
 
+def _needs(fact: Fact) -> str:
+    """What would let the account read a refused fact: as the dialect's sync recorded it, else Cloud's rule."""
+    at = fact.detail.find("needs ")
+    return fact.detail[at + len("needs "):] if at >= 0 else NEEDED.get(fact.kind, "Administer Jira")
+
+
 # ---------------------------------------------------------------------------- the run
 
 
-class _Sync:
-    def __init__(self, client: JiraClient, projects: list[str], issues: list[str], progress: SyncProgress,
-                 infer_globals: bool = True):
+class SyncRun:
+    """What every dialect's sync shares: the completeness records, and turning a refusal, an unusable answer
+    or a list cut short into a recorded gap.  ``API`` is the dialect's REST prefix, ``NEEDED`` what would let
+    the syncing account read each kind of fact."""
+
+    API = API
+    NEEDED: dict[FactKind, str] = NEEDED
+
+    def __init__(self, client: JiraClient, progress: SyncProgress):
         self.c = client
-        self.infer_globals = infer_globals
-        self.want_projects = list(dict.fromkeys(projects))
-        self.want_issues = list(dict.fromkeys(issues))
         self.progress = progress
         self.facts: dict[tuple[FactKind, str | None], Fact] = {}
         self._auth_lock = asyncio.Lock()
         self._logged_in: bool | None = None
-        self._security: dict[str, asyncio.Task[IssueSecurityScheme | None]] = {}
-        # results
-        self.site: Site | None = None
-        self.me: dict = {}
-        self.accounts: list[Account] = []
-        self.groups: list[Group] = []
-        self.app_roles: list[ApplicationRole] = []
-        self.schemes: list[PermissionScheme] | None = []
-        self._schemes_error = ""
-        self._schemes_status = Status.FORBIDDEN
-        self.projects: list[Project] = []
-        self.roles: dict[str, Role] = {}
-        self.workflows: dict[str, Workflow] = {}
-        self.workflow_schemes: dict[str, WorkflowScheme] = {}
-        self.global_perms: dict[str, frozenset[str]] = {}
-        self.issues: dict[str, Issue] = {}
-        self._accounts_ready = asyncio.Event()
-        self._members_ready = asyncio.Event()
-        self._extra_accounts: dict[str, Account] = {}
-        self._known_ids: set[str] = set()  # the accounts users/search listed
 
     # ---- facts -------------------------------------------------------------------------------
 
@@ -229,14 +218,14 @@ class _Sync:
         try:
             return await call
         except PermissionDenied:
-            self.record(kind, subject, Status.FORBIDDEN, endpoint, f"HTTP 403: needs {NEEDED[kind]}")
+            self.record(kind, subject, Status.FORBIDDEN, endpoint, f"HTTP 403: needs {self.NEEDED[kind]}")
         except NotFound:
             self.record(kind, subject, Status.NOT_FOUND, endpoint, "HTTP 404: not found, or not visible to this account")
         except AuthenticationFailed:
             if not await self._still_logged_in():
                 raise
             # Some endpoints (POST /workflows, project roles) answer 401 to a logged-in account lacking permission.
-            self.record(kind, subject, Status.FORBIDDEN, endpoint, f"HTTP 401 while logged in: needs {NEEDED[kind]}")
+            self.record(kind, subject, Status.FORBIDDEN, endpoint, f"HTTP 401 while logged in: needs {self.NEEDED[kind]}")
         except PagingStopped as e:
             self.record(kind, subject, Status.TRUNCATED, endpoint, str(e))
             return e.items if partial else None  # type: ignore[return-value]
@@ -260,11 +249,40 @@ class _Sync:
         async with self._auth_lock:
             if self._logged_in is None:
                 try:
-                    await self.c.get(f"{API}/myself")
+                    await self.c.get(f"{self.API}/myself")
                     self._logged_in = True
                 except AuthenticationFailed:
                     self._logged_in = False
             return self._logged_in
+
+
+class _Sync(SyncRun):
+    def __init__(self, client: JiraClient, projects: list[str], issues: list[str], progress: SyncProgress,
+                 infer_globals: bool = True):
+        super().__init__(client, progress)
+        self.infer_globals = infer_globals
+        self.want_projects = list(dict.fromkeys(projects))
+        self.want_issues = list(dict.fromkeys(issues))
+        self._security: dict[str, asyncio.Task[IssueSecurityScheme | None]] = {}
+        # results
+        self.site: Site | None = None
+        self.me: dict = {}
+        self.accounts: list[Account] = []
+        self.groups: list[Group] = []
+        self.app_roles: list[ApplicationRole] = []
+        self.schemes: list[PermissionScheme] | None = []
+        self._schemes_error = ""
+        self._schemes_status = Status.FORBIDDEN
+        self.projects: list[Project] = []
+        self.roles: dict[str, Role] = {}
+        self.workflows: dict[str, Workflow] = {}
+        self.workflow_schemes: dict[str, WorkflowScheme] = {}
+        self.global_perms: dict[str, frozenset[str]] = {}
+        self.issues: dict[str, Issue] = {}
+        self._accounts_ready = asyncio.Event()
+        self._members_ready = asyncio.Event()
+        self._extra_accounts: dict[str, Account] = {}
+        self._known_ids: set[str] = set()  # the accounts users/search listed
 
     # ---- orchestration -------------------------------------------------------------------------
 
@@ -832,14 +850,12 @@ def _with_time(snapshot: Snapshot, taken: datetime) -> Snapshot:
 
 
 def _site(url: str, info: Any, clean: Callable[[object, int], str]) -> Site:
+    """The Cloud site (the dialect was chosen from deploymentType, or by --deployment, before this sync)."""
     if not isinstance(info, dict) or not (info.get("baseUrl") or info.get("version")):
         raise WrongSite(f"wrong site: {url} did not describe itself like Jira ({API}/serverInfo); check the site URL")
-    kind = clean(info.get("deploymentType") or "Cloud", 40)
-    if kind.lower() != "cloud":
-        raise UserError(f"{url} is Jira {kind}: jira-perms sync reads Jira Cloud sites only")
     version, title = info.get("version"), info.get("serverTitle")
-    return Site(url=url, deployment=Deployment.CLOUD, server_version=version if isinstance(version, str) else "",
-                title=title if isinstance(title, str) else "")
+    return Site(url=url, deployment=Deployment.CLOUD, server_version=clean(version, 60) if isinstance(version, str)
+                else "", title=clean(title, 200) if isinstance(title, str) else "")
 
 
 _ACCOUNT_TYPES = {"atlassian": AccountType.ATLASSIAN, "app": AccountType.APP, "customer": AccountType.CUSTOMER}

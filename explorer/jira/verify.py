@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from explorer.core.errors import UserError
 from explorer.core.model import Account, AccountType, Snapshot
+from explorer.core.render.explain import account_json
 from explorer.core.replay import catalogue
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
@@ -39,6 +40,7 @@ class Comparison:
     local: Verdict
     jira: bool
     headline: str  # the replay's one-line reason
+    asked: str = f"POST {CHECK}"  # the endpoint that gave Jira's answer
 
     @property
     def agrees(self) -> bool | None:
@@ -213,9 +215,9 @@ def comparison_text(c: Comparison) -> str:
     local = {Verdict.ALLOWED: "allowed", Verdict.DENIED: "denied", Verdict.UNKNOWN: "cannot determine"}[c.local]
     name = catalogue.display_name(c.permission)
     return "\n".join([
-        f"{state}: {c.account.display_name} ({c.account.account_id}), {name}, {c.where}",
+        f"{state}: {c.account.display_name} ({c.account.username or c.account.account_id}), {name}, {c.where}",
         f"  local replay: {local:<17} {c.headline}",
-        f"  Jira says:    {_yes(c.jira)}",
+        f"  Jira says:    {_yes(c.jira):<17} (asked: {c.asked})",
     ]) + "\n"
 
 
@@ -223,7 +225,7 @@ def report_text(report: VerifyReport) -> str:
     rate = report.agreement_rate
     decided = report.decided
     lines = [f"Checked {len(report.comparisons)} random (account, permission, project) triples with Jira "
-             f"(seed {report.seed}).",
+             f"(seed {report.seed}), asking {', '.join(sorted({c.asked for c in report.comparisons})) or 'nothing'}.",
              f"Agreement: {sum(1 for c in decided if c.agrees)}/{len(decided)}"
              + (f" = {rate:.1%}" if rate is not None else "")
              + (f"; {len(report.undetermined)} the replay could not determine" if report.undetermined else "")]
@@ -237,9 +239,9 @@ def report_text(report: VerifyReport) -> str:
 
 
 def comparison_json(c: Comparison) -> dict:
-    return {"account": {"accountId": c.account.account_id, "displayName": c.account.display_name},
-            "permission": c.permission, "project": c.project, "issue": c.issue,
-            "local": c.local.value, "jira": c.jira, "agrees": c.agrees, "reason": c.headline}
+    return {"account": account_json(c.account), "permission": c.permission, "project": c.project,
+            "issue": c.issue, "local": c.local.value, "jira": c.jira, "agrees": c.agrees, "reason": c.headline,
+            "asked": c.asked}
 
 
 def report_json(report: VerifyReport) -> dict:

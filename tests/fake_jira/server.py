@@ -45,6 +45,7 @@ from tests.fake_jira.rules import FakeRules
 from tests.fake_jira.sitegen import STATUSES
 
 API = "/rest/api/3"
+SERVER_INFO_V2 = "/rest/api/2/serverInfo"
 
 
 @dataclass
@@ -237,7 +238,7 @@ class FakeJira:
 
     def _authenticate(self, header: str | None, path: str) -> str | None:
         if not header:
-            if path == f"{API}/serverInfo":
+            if path in (f"{API}/serverInfo", SERVER_INFO_V2):
                 return None
             raise _Reply(401, _errors("You are not authenticated. Authentication required to perform this operation."))
         try:
@@ -256,6 +257,8 @@ class FakeJira:
         q: dict[str, list[str]] = {}
         for k, v in query:
             q.setdefault(k, []).append(v)
+        if path == SERVER_INFO_V2:  # v2 answers serverInfo as v3 does (it is how a dialect is detected)
+            path = f"{API}/serverInfo"
         rel = path[len(API):] if path.startswith(API) else None
         if path.startswith("/rest/servicedeskapi/"):
             return self._service_desks(q, key)

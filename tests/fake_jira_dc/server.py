@@ -51,6 +51,7 @@ class FakeJiraDC(FakeJira):
         self.user_list = user_list
         self.group_picker_cap = group_picker_cap
         self.direct = {g.name: g for g in site.groups}
+        self.no_access: set[str] = set()  # PATs of accounts without Jira application access: 403 everywhere
 
     # ---- authentication -------------------------------------------------------------------
     def _authenticate(self, header: str | None, path: str) -> str | None:
@@ -64,6 +65,9 @@ class FakeJiraDC(FakeJira):
             if not self.pats_enabled or value in self.expired_pats or value not in self.pats:
                 raise _Reply(401, _errors("Client must be authenticated to access this resource."),
                              {"X-AUSERNAME": "anonymous", "WWW-Authenticate": 'Bearer realm="Jira"'})
+            if value in self.no_access:
+                raise _Reply(403, _errors("You do not have access to Jira (no application access)."),
+                             {"X-AUSERNAME": self.rules.accounts[self.pats[value]].username or ""})
             return self.pats[value]
         if scheme == "Basic":
             try:

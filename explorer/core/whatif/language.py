@@ -186,6 +186,7 @@ def _group_text(snapshot: Snapshot, name: str) -> str:
 _SIMPLE_HOLDERS: dict[str, Holder] = {
     "anyone": Holder("anyone"),
     "public": Holder("anyone"),
+    "group (anyone)": Holder("group"),  # Data Center: a group grant without a group, anonymous included
     "logged-in": Holder("applicationRole"),
     "logged in": Holder("applicationRole"),
     "any logged in user": Holder("applicationRole"),
@@ -249,7 +250,8 @@ def holder_text(snapshot: Snapshot, holder: Holder) -> str:
     if kind == "applicationRole":
         return f"application access {_product_text(snapshot, holder.parameter)}" if holder.parameter else "logged-in"
     if kind == "group":
-        return f"group {_group_text(snapshot, ix.group_name(holder) or '')}"
+        name = ix.group_name(holder)
+        return f"group {_group_text(snapshot, name)}" if name else "group (anyone)"
     if kind == "projectRole":
         return f"role {_role_text(snapshot, None, p or '', ix.role_name(p))}"
     if kind == "user":

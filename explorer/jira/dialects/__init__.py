@@ -15,7 +15,7 @@ from typing import Any
 from explorer.core.errors import UserError
 from explorer.core.model import Deployment, Snapshot
 from explorer.jira.client import JiraClient, identify
-from explorer.jira.errors import WrongSite
+from explorer.jira.errors import AuthenticationFailed, WrongSite
 from explorer.jira.sync import SyncProgress
 
 SERVER_INFO = "/rest/api/2/serverInfo"
@@ -50,16 +50,56 @@ async def server_info(client: JiraClient) -> dict:
 
 
 async def sync_site(client: JiraClient, *, deployment: Deployment | None = None, projects: Sequence[str] = (),
-                    issues: Sequence[str] = (), progress: SyncProgress | None = None) -> Snapshot:
-    """Read the site behind ``client`` with the dialect it speaks (or the one given)."""
+                    issues: Sequence[str] = (), progress: SyncProgress | None = None,
+                    has_user: bool = True) -> Snapshot:
+    """Read the site behind ``client`` with the dialect it speaks (or the one given).
+
+    ``has_user`` is False when the client signs in with a bearer token alone (a Data Center personal access
+    token); a Cloud site then needs its account email, which is said in one line.
+    """
     progress = progress or SyncProgress()
     progress.say("checking the site")
-    info = await server_info(client)
+    async with client.phase("checking the site"):
+        try:
+            info = await server_info(client)
+        except AuthenticationFailed as e:
+            if has_user:
+                raise
+            raise AuthenticationFailed(
+                f"authentication failed on {client.host} (HTTP 401 for {SERVER_INFO}): on Jira Data Center the "
+                "personal access token has expired, was revoked, or personal access tokens are disabled; on Jira "
+                "Cloud give --email EMAIL with the API token", status=401, endpoint=e.endpoint) from None
     kind = deployment or detect(info, client.site)
     if kind is Deployment.DATA_CENTER:
         from explorer.jira.dialects import dc
 
         return await dc.sync_site(client, info, projects=projects, issues=issues, progress=progress)
+    if not has_user:
+        raise UserError(f"{client.site} is Jira Cloud: give --email EMAIL (a Cloud API token is used with the "
+                        "account's email; a token without --email is a Data Center personal access token)")
     from explorer.jira import sync
 
     return await sync.sync_site(client, projects=projects, issues=issues, progress=progress)
+
+
+async def verify_one(client: JiraClient, snapshot: Snapshot, account: str, permission: str,
+                     project: str | None = None, issue: str | None = None):
+    """Ask the snapshot's site (in its own dialect) about one question and compare with the replay."""
+    if snapshot.site.deployment is Deployment.DATA_CENTER:
+        from explorer.jira.dialects import dc_verify
+
+        return await dc_verify.verify_one(client, snapshot, account, permission, project, issue)
+    from explorer.jira import verify
+
+    return await verify.verify_one(client, snapshot, account, permission, project, issue)
+
+
+async def verify_sample(client: JiraClient, snapshot: Snapshot, n: int, *, seed: int | None = None):
+    """Ask the snapshot's site (in its own dialect) about ``n`` random questions and compare with the replay."""
+    if snapshot.site.deployment is Deployment.DATA_CENTER:
+        from explorer.jira.dialects import dc_verify
+
+        return await dc_verify.verify_sample(client, snapshot, n, seed=seed)
+    from explorer.jira import verify
+
+    return await verify.verify_sample(client, snapshot, n, seed=seed)

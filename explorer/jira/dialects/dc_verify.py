@@ -15,13 +15,12 @@ DC has no ``permissions/check``.  What it has, and what jira-perms asks:
 * another account's global permissions: nothing.  Such a question is refused
   with one line saying so.
 
-Each comparison says which endpoint answered (:attr:`DCComparison.asked`).
+Each comparison says which endpoint answered (``Comparison.asked``).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 from explorer.core.errors import UserError
 from explorer.core.model import Account, Snapshot
@@ -34,11 +33,6 @@ from explorer.jira.verify import Comparison, VerifyReport
 
 API = "/rest/api/2"
 USER_SEARCH_CAP = 1000
-
-
-@dataclass(frozen=True)
-class DCComparison(Comparison):
-    asked: str = ""  # the DC endpoint that gave Jira's answer
 
 
 async def verify_one(client: JiraClient, snapshot: Snapshot, account: str, permission: str,
@@ -58,10 +52,10 @@ async def verify_one(client: JiraClient, snapshot: Snapshot, account: str, permi
                             f"through mypermissions; sign in as {acc.username or acc.account_id} to verify "
                             f"{catalogue.display_name(key)} for them")
         held = await _my_permissions(client, [])
-        return DCComparison(acc, key, None, None, local.verdict, held.get(key, False), local.headline,
+        return Comparison(acc, key, None, None, local.verdict, held.get(key, False), local.headline,
                             f"GET {API}/mypermissions")
     answer, asked = await _ask(client, me, acc, key, local.project_key, local.issue_key)
-    return DCComparison(acc, key, local.project_key, local.issue_key, local.verdict, answer, local.headline, asked)
+    return Comparison(acc, key, local.project_key, local.issue_key, local.verdict, answer, local.headline, asked)
 
 
 async def verify_sample(client: JiraClient, snapshot: Snapshot, n: int, *, seed: int | None = None,
@@ -86,7 +80,7 @@ async def verify_sample(client: JiraClient, snapshot: Snapshot, n: int, *, seed:
         acc = by_id[account_id]
         local = evaluate(snapshot, acc, permission, project)
         answer, asked = await _ask(client, me, acc, permission, project, None)
-        return DCComparison(acc, permission, project, None, local.verdict, answer, local.headline, asked)
+        return Comparison(acc, permission, project, None, local.verdict, answer, local.headline, asked)
 
     results = await all_of([one(*t) for t in triples[:n]])
     comparisons = sorted(results, key=lambda c: (c.account.display_name.lower(), c.project or "", c.permission))
