@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from explorer.tui.widgets.proof_tree import ProofTree
+from explorer.tui.widgets.proof_view import ProofView
 
 from explorer.core.replay.explanation import Verdict
 from explorer.tui.catalog import Context
@@ -22,15 +22,8 @@ def dc_app():
 
 
 def _proof_lines(app) -> list[str]:
-    out = []
-
-    def walk(node):
-        for child in node.children:
-            out.append(str(child.data))
-            walk(child)
-
-    walk(app.screen.query_one(ProofTree).root)
-    return out
+    view = app.screen.query_one(ProofView)
+    return [line.prefix + line.body.plain for line in view.lines]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
