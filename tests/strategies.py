@@ -397,6 +397,8 @@ def snapshots(draw, *, max_accounts: int = 6, max_projects: int = 3) -> Snapshot
                    global_grants, account_globals, issues)
     facts = _facts(draw, parts, world)
     deployment = draw(st.sampled_from(tuple(Deployment)))
+    if deployment is Deployment.CLOUD:  # Cloud groups are flat (decision 8): nesting only on Data Center sites
+        parts.groups = [replace(g, subgroups=()) for g in parts.groups]
     site = Site(
         draw(st.sampled_from(("https://example.atlassian.net", "https://jira.example.com"))),
         deployment,

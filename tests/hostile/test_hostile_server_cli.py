@@ -193,7 +193,7 @@ def _bytes(path: str, body: bytes, headers: dict[str, str] | None = None, status
 def test_slowloris_on_the_first_request_ends_sync_at_the_request_deadline(home):
     with serve(raw=_slow("/serverInfo", b'{"baseUrl": "x"}' + b" " * 400, 0.2)) as fake:
         ran, target = sync(home, fake, *QUICK)
-    assert_failed(ran, target, "GET /rest/api/3/serverInfo", "did not finish within 3 s", "--timeout")
+    assert_failed(ran, target, "GET /rest/api/2/serverInfo", "did not finish within 3 s", "--timeout")
     assert_bounded_and_clean(ran, home[0])
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from explorer.tui.widgets.proof_view import ProofView
 
 from explorer.core.replay.explanation import Verdict
 from explorer.tui.catalog import Context
 from explorer.tui.screens.explain import ExplainScreen
+from explorer.tui.widgets.proof_view import ProofView
 from explorer.tui.workspace import Workspace
 from tests.tui.conftest import demo_app, screen_text, until
 

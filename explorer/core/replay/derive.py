@@ -92,6 +92,8 @@ def _derive_tables(base: SiteIndex, new: Snapshot):
 def _groups(t, base: SiteIndex, pairs: list) -> None:
     if not pairs:
         return
+    if base.t.subgroups or any(a.subgroups != b.subgroups for a, b in pairs):
+        raise _Reshaped  # Data Center nesting: a member change reaches the groups nesting it (index from scratch)
     t.groups, t.account_groups = dict(t.groups), dict(t.account_groups)
     for group_old, group in pairs:
         if group_old.group_id != group.group_id:

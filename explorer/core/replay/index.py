@@ -32,7 +32,14 @@ from explorer.core.model import (
     Status,
     WorkflowStatus,
 )
-from explorer.core.replay.nesting import effective_members, member_path, membership_words, nesting_known, via_words
+from explorer.core.replay.nesting import (
+    ancestors,
+    effective_members,
+    member_path,
+    membership_words,
+    nesting_known,
+    via_words,
+)
 from explorer.core.replay.patch import EMPTY_PATCH, Patch
 
 Tri = bool | None
@@ -86,6 +93,7 @@ class _Tables:
     global_groups: dict[str, tuple[str | None, ...]] = field(default_factory=dict)  # perm -> groups (None = anyone)
     account_globals: dict[str, frozenset[str]] = field(default_factory=dict)
     subgroups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> the groups nested in it (DC)
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> the groups nesting it (DC)
     data_center: bool = False
     nesting_known: bool = True  # DC: which groups nest which was supplied by hand (Cloud groups are flat)
     bulk_sets: object = None  # explorer.core.replay.site_sets.SiteSets, built on first use
@@ -99,6 +107,7 @@ def _build(snap: Snapshot) -> _Tables:
     if t.data_center:  # members of nested groups count (rules section 3.2)
         t.groups = effective_members(snap.groups)
         t.subgroups = {g.name: g.subgroups for g in snap.groups if g.subgroups}
+        t.ancestors = ancestors(t.subgroups)
     else:  # Cloud groups are flat (decision 8)
         t.groups = {g.name: frozenset(g.members) for g in snap.groups}
     t.nesting_known = nesting_known(snap)
@@ -214,8 +223,9 @@ class SiteIndex:
     def in_group(self, account_id: str, group: str) -> tuple[Tri, Fact | None]:
         """Is the account a member of the group?  (Cloud groups are flat: decision 8; on Data Center the members
         of nested groups count, rules section 3.2.)"""
-        if (account_id, group) in self.patch.groups:
-            return True, None
+        if (account_id, group) in self.patch.groups or (self.t.ancestors and self.patch.groups and any(
+                a == account_id and group in self.t.ancestors.get(g, ()) for a, g in self.patch.groups)):
+            return True, None  # joining a group (on Data Center, or one nested in it) makes a member
         members = self.t.groups.get(group)
         if members is None:  # named but absent: not fetched, unless Jira reported it missing
             if self.reported_missing(FactKind.GROUP_MEMBERS, group):
@@ -246,6 +256,7 @@ class SiteIndex:
         """Groups the account is known to be in (patch included)."""
         known = self.t.account_groups.get(account_id, frozenset())
         extra = {g for a, g in self.patch.groups if a == account_id}
+        extra.update(*(self.t.ancestors.get(g, ()) for g in list(extra)))  # DC: the groups nesting a joined one
         return known | extra if extra else known
 
     # ---- products ------------------------------------------------------------------

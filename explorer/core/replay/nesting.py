@@ -42,6 +42,26 @@ def effective_members(groups: Iterable[Group]) -> dict[str, frozenset[str]]:
     return out
 
 
+def ancestors(children: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Each nested group's ancestors: the groups that contain it, directly or not (joining it joins them)."""
+    parents: dict[str, set[str]] = {}
+    for parent, kids in children.items():
+        for kid in kids:
+            parents.setdefault(kid, set()).add(parent)
+    out: dict[str, frozenset[str]] = {}
+    for group in parents:
+        found: set[str] = set()
+        todo = list(parents[group])
+        while todo:
+            name = todo.pop()
+            if name not in found:
+                found.add(name)
+                todo.extend(parents.get(name, ()))
+        found.discard(group)
+        out[group] = frozenset(found)
+    return out
+
+
 def nesting_known(snapshot: Snapshot) -> bool:
     """Whether the snapshot knows which groups nest which (always on Cloud, whose groups are flat)."""
     if snapshot.site.deployment is not Deployment.DATA_CENTER:

@@ -166,8 +166,9 @@ class PatchedSets(SiteSets):
         self.active = base.active | revived if revived else base.active
         self.active_or_anonymous = base.active_or_anonymous | revived if revived else base.active_or_anonymous
         added: dict[str, set[str]] = {}
-        for account_id, group in patch.groups:
-            added.setdefault(group, set()).add(account_id)
+        for account_id, group in patch.groups:  # on Data Center joining a group joins the groups nesting it
+            for name in (group, *ix.t.ancestors.get(group, ())):
+                added.setdefault(name, set()).add(account_id)
         self.added_to_group = {g: frozenset(a) for g, a in added.items()}
         roles: dict[tuple[str, str], set[str]] = {}
         for account_id, project_key, role_id in patch.roles:
@@ -204,7 +205,10 @@ class PatchedSets(SiteSets):
         return super().product(product)
 
     def global_permission(self, permission: str) -> TriSet:
-        if not any(g in self.added_to_group for g in self.ix.t.global_groups.get(permission, ()) if g is not None):
+        groups = list(self.ix.t.global_groups.get(permission, ()))
+        if permission == "ADMINISTER" and self.ix.t.data_center:  # a system administrator administers
+            groups += self.ix.t.global_groups.get("SYSTEM_ADMIN", ())
+        if not any(g in self.added_to_group for g in groups if g is not None):
             return self.base.global_permission(permission)
         return super().global_permission(permission)
 

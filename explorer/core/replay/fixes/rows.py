@@ -103,9 +103,9 @@ class _SchemeTable:
         self.portal = 0
         self.lead = 0
         self.other: list[tuple[Holder, int]] = []  # any other type: asked per project and permission
-        for ident, holder in holders.items():
+        for ident, holder in holders.items():  # a group grant naming no group (DC's Group (Anyone)) is account-level
             kind, b = canonical_type(holder.type), bits[ident]
-            if kind == "group":
+            if kind == "group" and (holder.parameter or holder.value):
                 name = ix.group_name(holder) or ""
                 self.groups[name] = self.groups.get(name, 0) | b
             elif kind in _ACCOUNT_LEVEL:
