@@ -32,6 +32,7 @@ from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.resolve import resolve_account
 from explorer.core.snapshot.codec import snapshot_from_dict, snapshot_to_dict
 from explorer.store.snapshot_file import load_demo
+from tests.hypothesis_profiles import examples
 from tests.site_builder import BROWSE_LOGGED_IN, grant, issue, site
 from tests.strategies import snapshots
 
@@ -107,7 +108,7 @@ def _demo() -> tuple[dict, list[Question], dict]:
     return doc, questions, answers(snapshot, questions)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_deleting_from_the_demo_never_flips_a_verdict(data):
     doc, questions, before = _demo()
@@ -136,7 +137,7 @@ def test_the_issue_13_examples_now_say_cannot_determine():
 # ---------------------------------------------------------------- generated sites
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(80), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshot=snapshots(), data=st.data())
 def test_deleting_from_a_generated_site_never_flips_a_verdict(snapshot, data):
     doc = snapshot_to_dict(snapshot)

@@ -164,7 +164,7 @@ def test_whatif_equals_the_diff_with_data_center_optional_holders(case):
     _check(*case)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sites_with_changes())
 def test_accounts_that_look_the_same_are_evaluated_once(case):
     """The large-site path (one account per class of accounts that agree on every input) gives the same effect."""

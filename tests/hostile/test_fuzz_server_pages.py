@@ -21,6 +21,7 @@ from explorer.jira.limits import Limits, RetryPolicy
 from explorer.jira.sync import sync_site
 from explorer.store.snapshot_file import decode_snapshot, encode_snapshot
 from tests.fake_jira import ADMIN_EMAIL, ADMIN_TOKEN, USERS, FakeJira, Faults, generate_site
+from tests.hypothesis_profiles import examples
 
 SITE = generate_site(seed=33, projects=3, accounts=16, groups=2)
 API = "/rest/api/3"
@@ -76,7 +77,7 @@ mutations = st.lists(st.tuples(st.sampled_from(TEMPLATES), st.integers(0, 10**6)
                      min_size=1, max_size=3)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutations, st.booleans())
 def test_any_damaged_answer_ends_in_a_snapshot_or_one_line(changes, with_issue):
     by_template: dict[str, list[tuple[int, str, Any]]] = {}
