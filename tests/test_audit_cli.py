@@ -8,8 +8,9 @@ import pytest
 
 from explorer.core.model import FactKind
 from explorer.store.snapshot_file import write_snapshot
+from tests.cli_run import assert_one_line_error
+from tests.cli_run import run_cli as run
 from tests.site_builder import DEVELOPERS, gap, grant, project, site, users
-from tests.test_cli import assert_one_line_error, run
 
 SIMPLE = """schema = 1
 name = "Mini Sync"

@@ -1,39 +1,26 @@
-"""The command line as users run it: a real process, real files, exit codes and streams."""
+"""The command line as users run it: real files, exit codes and streams.
+
+Commands run in the test's process (tests/cli_run.py); the acceptance and ``--help`` also as real processes.
+"""
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from explorer.store.snapshot_file import load_demo, write_snapshot
+from tests.cli_run import assert_one_line_error, run_process
+from tests.cli_run import run_cli as run
 
 ACCEPTANCE = ["explain", "--demo", "--account", "Backbone Sync", "--permission", "Delete Own Attachments",
               "--project", "ENG"]
 
 
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
-    assert result.returncode == 2, result
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle.lower() in lines[0].lower(), lines[0]
-
-
 def test_acceptance_text_explains_the_denial_with_a_fix():
-    result = run(*ACCEPTANCE)
+    result = run_process(*ACCEPTANCE)
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert "DENIED" in out and "Backbone Sync" in out and "Delete Own Attachments" in out
@@ -187,5 +174,5 @@ def test_show_and_permissions():
 
 
 def test_console_script_help_and_version():
-    assert run("--version").stdout.startswith("jira-perms ")
-    assert "explain" in run("--help").stdout
+    assert run_process("--version").stdout.startswith("jira-perms ")
+    assert "explain" in run_process("--help").stdout

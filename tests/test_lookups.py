@@ -14,7 +14,8 @@ from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.queries import who_can
 from explorer.core.replay.resolve import resolve_account
 from explorer.store.snapshot_file import load_demo, write_snapshot
-from tests.test_cli import assert_one_line_error, run
+from tests.cli_run import assert_one_line_error
+from tests.cli_run import run_cli as run
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 
 from explorer.core.model import Grant, Holder
 from explorer.store.snapshot_file import load_demo, read_snapshot, write_snapshot
-from tests.test_cli import assert_one_line_error, run
+from tests.cli_run import assert_one_line_error
+from tests.cli_run import run_cli as run
 
 
 @pytest.fixture()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import stat
 
-from tests.test_cli import assert_one_line_error, run
+from tests.cli_run import assert_one_line_error
+from tests.cli_run import run_cli as run
 
 REMOVE = ["--remove-grant", "Software Permission Scheme: BROWSE_PROJECTS -> group contractors"]
 
