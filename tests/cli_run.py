@@ -11,8 +11,9 @@ here instead, with what a fresh process would have, and puts everything back aft
   width is never read from the test's own terminal); the output is decoded as ``text=True`` decodes it;
 * the environment given (a value of None removes the variable) and the working folder;
 * no keyring backend chosen yet (``PYTHON_KEYRING_BACKEND`` is read afresh), no earlier keyring timeout;
-* Python's default warning filters (a warning is printed on stderr, as in a child), and the loggers as they
-  were (``--debug`` adds a handler);
+* Python's default warning filters and a root logger without handlers at level WARNING, so warnings and
+  log records reach stderr as in a child (pytest would otherwise collect them); every logger as it was
+  afterwards (``--debug`` adds a handler);
 * ``SystemExit`` and an escaped exception end the call as they would end a process: its code, or a
   traceback on stderr and exit 1.
 
@@ -143,13 +144,16 @@ def _fresh_keyring() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _loggers_kept() -> Iterator[None]:
-    """Handlers, levels and propagation of every logger as before the call (``--debug`` adds a handler)."""
+    """A fresh process's root logger (no handlers, WARNING) during the call; every logger as before after it."""
     def state() -> dict[logging.Logger, tuple[list[logging.Handler], int, bool]]:
         loggers = [logging.getLogger(), *(v for v in logging.Logger.manager.loggerDict.values()
                                           if isinstance(v, logging.Logger))]
         return {lg: (list(lg.handlers), lg.level, lg.propagate) for lg in loggers}
 
     before = state()
+    root = logging.getLogger()
+    root.handlers[:] = []
+    root.setLevel(logging.WARNING)
     try:
         yield
     finally:

@@ -1,4 +1,7 @@
-"""``jira-perms sync`` and ``jira-perms verify`` as users run them: real processes against the fake Jira server."""
+"""``jira-perms sync`` and ``jira-perms verify`` as users run them, against the fake Jira server.
+
+Commands run in the test's process (tests/cli_run.py); the terminal progress and Ctrl-C run as real processes.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import pytest
 
 from explorer.cli.main import main
 from explorer.store.snapshot_file import read_snapshot
+from tests.cli_run import assert_one_line_error, run_cli
 from tests.fake_jira import (
     ADMIN_EMAIL,
     ADMIN_ID,
@@ -41,22 +45,8 @@ def homes(tmp_path, monkeypatch):
     return env
 
 
-def run(*args: str, env: dict, token: str | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
-    full = {**os.environ, **env}
-    if token is not None:
-        full["JIRA_API_TOKEN"] = token
-    return subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, env=full,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess, *needles: str) -> None:
-    assert result.returncode == 2, result
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle.lower() in lines[0].lower(), lines[0]
+def run(*args: str, env: dict, token: str | None = None) -> subprocess.CompletedProcess:
+    return run_cli(*args, env={**env, "JIRA_API_TOKEN": token} if token is not None else env)
 
 
 def assert_no_secret(*texts: str) -> None:
