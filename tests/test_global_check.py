@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from explorer.core.model import AccountType
 from explorer.jira.global_check import GlobalCheck, Inference
+from tests.hypothesis_profiles import examples
 
 KEYS = ["ADMINISTER", "BULK_CHANGE", "CREATE_SHARED_OBJECTS", "USER_PICKER"]
 Account = tuple[str, frozenset[str], AccountType]
@@ -110,7 +111,7 @@ def test_the_inference_learns_one_granting_group_among_many():
     assert inference.broken
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.integers(0, 10**6), st.integers(1, 300), st.integers(1, 30),
        st.dictionaries(st.sampled_from([f"g{i}" for i in range(30)] + ["jira-users"]),
                        st.sets(st.sampled_from(KEYS), min_size=1), max_size=6),
