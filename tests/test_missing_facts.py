@@ -22,18 +22,19 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.core.model import FactKind, Snapshot, Status
+from explorer.core.model import Deployment, FactKind, Snapshot, Status
 from explorer.core.replay.bulk import Unsupported, many_verdicts, universe_of, verdicts
 from explorer.core.replay.catalogue import GLOBAL_PERMISSIONS, PROJECT_PERMISSIONS
 from explorer.core.replay.evaluator import evaluate, evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.fixes import explain
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.patch import Patch
 from explorer.core.replay.resolve import resolve_account
 from explorer.core.snapshot.codec import snapshot_from_dict, snapshot_to_dict
 from explorer.store.snapshot_file import load_demo
 from tests.hypothesis_profiles import examples
-from tests.site_builder import BROWSE_LOGGED_IN, grant, issue, site
+from tests.site_builder import BROWSE_LOGGED_IN, account, grant, issue, site
 from tests.strategies import snapshots
 
 PROJECT_KEYS = tuple(p.key for p in PROJECT_PERMISSIONS)
@@ -195,3 +196,71 @@ def test_an_absent_list_key_is_not_fetched_even_against_a_complete_record():
         assert facts[(kind, None)].status is Status.NOT_FETCHED, key
         assert f"no '{key}' list" in facts[(kind, None)].detail
     assert roundtrip(doc).facts == load_demo().facts  # a whole document reads as before
+
+
+# ---------------------------------------------------------------- Jira's own answer for an account
+
+
+def _global_verdicts(snapshot: Snapshot, permission: str, patch: Patch | None = None) -> dict[str, Verdict]:
+    """Each account's verdict for a global permission, one by one; the set evaluation must agree."""
+    ix = SiteIndex(snapshot) if patch is None else SiteIndex(snapshot).with_patch(patch)
+    universe = universe_of(ix)
+    one_by_one = {a: evaluate_in(ix, a, permission).verdict for a in universe}
+    assert one_by_one == {a: verdicts(ix, permission, None, None, universe).verdict(a) for a in universe}
+    return one_by_one
+
+
+def _reported_without_admin(**kw) -> Snapshot:
+    """Jira reported acc-0 without Administer Jira, yet a group acc-0 is in holds it (main's CI, thorough run)."""
+    return site(accounts=[account("acc-0"), account("acc-1", active=False)], groups={"admins": ["acc-0"]},
+                global_grants={"ADMINISTER": ["admins"]}, account_globals={"acc-0": []}, **kw)
+
+
+def test_jiras_answer_for_an_account_and_a_grant_that_contradicts_it_cannot_determine():
+    """Regression (CI): deleting the groups list turned acc-0's ADMINISTER from allowed into denied, because the
+    group grant beat Jira's "no" while the group was known, and Jira's "no" decided once it was not."""
+    snapshot = _reported_without_admin()
+    result = evaluate(snapshot, "acc-0", "ADMINISTER")
+    assert result.verdict is Verdict.UNKNOWN
+    [fact] = result.missing_facts
+    assert fact.key == (FactKind.GLOBAL_PERMISSIONS, "acc-0") and fact.status is Status.UNSUPPORTED
+    assert "Jira reported it without ADMINISTER, yet the grants give it (via group admins)" in fact.describe()
+    assert _global_verdicts(snapshot, "ADMINISTER")["acc-0"] is Verdict.UNKNOWN
+    doc = snapshot_to_dict(snapshot)
+    before = answers(snapshot, [("ADMINISTER", None, None)])
+    for what in (("key", "groups"), ("key", "accounts"), ("key", "globalGrants"), ("key", "accountGlobalPermissions"),
+                 ("key", "completeness")):
+        assert_no_flip(before, answers(roundtrip(delete(doc, what)), [("ADMINISTER", None, None)]), what)
+    anyone = site(global_grants={"ADMINISTER": [None]}, account_globals={"u1": []})  # "anyone" contradicts it too
+    assert _global_verdicts(anyone, "ADMINISTER")["u1"] is Verdict.UNKNOWN
+
+
+def test_jiras_no_for_an_account_decides_when_its_groups_are_unknown():
+    """Jira's answer for the account is a fact of its own: a missing group list does not make it unknown."""
+    snapshot = roundtrip(delete(snapshot_to_dict(_reported_without_admin()), ("key", "groups")))
+    result = evaluate(snapshot, "acc-0", "ADMINISTER")
+    assert result.verdict is Verdict.DENIED
+    assert "does not hold Administer Jira (Jira reported the account without it" in result.checks[-1].summary
+    assert _global_verdicts(snapshot, "ADMINISTER")["acc-0"] is Verdict.DENIED
+
+
+def test_a_hypothetical_membership_outweighs_jiras_earlier_no():
+    """The fix finder and what-if add an account to a group: Jira's answer predates that change."""
+    snapshot = site(groups={"admins": ["u2"]}, global_grants={"ADMINISTER": ["admins"]}, account_globals={"u1": []})
+    assert _global_verdicts(snapshot, "ADMINISTER")["u1"] is Verdict.DENIED
+    joined = _global_verdicts(snapshot, "ADMINISTER", Patch(groups=frozenset({("u1", "admins")})))
+    assert joined["u1"] is Verdict.ALLOWED and joined["u2"] is Verdict.ALLOWED
+    contradicted = _reported_without_admin()  # joining a group it is already in changes nothing
+    assert _global_verdicts(contradicted, "ADMINISTER", Patch(groups=frozenset({("acc-0", "admins")})))["acc-0"] \
+        is Verdict.UNKNOWN
+
+
+def test_on_data_center_a_contradicted_system_administration_leaves_administer_unknown():
+    """Jira System Administrators administer (rules section 5): a contradiction there is one for ADMINISTER."""
+    snapshot = site(deployment=Deployment.DATA_CENTER, groups={"sysadmins": ["u1"]},
+                    global_grants={"SYSTEM_ADMIN": ["sysadmins"]}, account_globals={"u1": []})
+    assert _global_verdicts(snapshot, "SYSTEM_ADMIN")["u1"] is Verdict.UNKNOWN
+    assert _global_verdicts(snapshot, "ADMINISTER")["u1"] is Verdict.UNKNOWN
+    held = site(deployment=Deployment.DATA_CENTER, account_globals={"u1": ["SYSTEM_ADMIN"]})
+    assert _global_verdicts(held, "ADMINISTER")["u1"] is Verdict.ALLOWED
+    assert evaluate(held, "u2", "ADMINISTER").verdict is not Verdict.ALLOWED

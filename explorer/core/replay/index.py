@@ -220,12 +220,16 @@ class SiteIndex:
     def group_exists(self, name: str) -> bool:
         return name in self.t.groups
 
+    def _patched_in(self, account_id: str, group: str) -> bool:
+        """Does the patch make the account a member (joining the group, or on Data Center one nested in it)?"""
+        return (account_id, group) in self.patch.groups or bool(self.t.ancestors and self.patch.groups and any(
+            a == account_id and group in self.t.ancestors.get(g, ()) for a, g in self.patch.groups))
+
     def in_group(self, account_id: str, group: str) -> tuple[Tri, Fact | None]:
         """Is the account a member of the group?  (Cloud groups are flat: decision 8; on Data Center the members
         of nested groups count, rules section 3.2.)"""
-        if (account_id, group) in self.patch.groups or (self.t.ancestors and self.patch.groups and any(
-                a == account_id and group in self.t.ancestors.get(g, ()) for a, g in self.patch.groups)):
-            return True, None  # joining a group (on Data Center, or one nested in it) makes a member
+        if self._patched_in(account_id, group):
+            return True, None
         members = self.t.groups.get(group)
         if members is None:  # named but absent: not fetched, unless Jira reported it missing
             if self.reported_missing(FactKind.GROUP_MEMBERS, group):
@@ -251,6 +255,10 @@ class SiteIndex:
         deployment = Deployment.DATA_CENTER if self.t.data_center else Deployment.CLOUD
         return (membership_words(name, path, self.t.nesting_known, deployment),
                 via_words(path, self.t.nesting_known, deployment))
+
+    def joins(self, account_id: str, group: str) -> bool:
+        """Does the patch make the account a member of a group the snapshot does not already have it in?"""
+        return self._patched_in(account_id, group) and account_id not in self.t.groups.get(group, ())
 
     def groups_of(self, account_id: str) -> frozenset[str]:
         """Groups the account is known to be in (patch included)."""
@@ -436,6 +444,11 @@ class SiteIndex:
         return props
 
     # ---- global permissions ----------------------------------------------------------
+    @property
+    def asked(self) -> str:
+        """Where Jira's answer for one account's global permissions comes from."""
+        return "mypermissions" if self.t.data_center else "permissions/check"
+
     def has_global(self, account_id: str, permission: str) -> tuple[Tri, str, Fact | None]:
         """Does the account hold a global permission?  Returns (answer, how, missing fact)."""
         if account_id == ANONYMOUS_ID:
@@ -449,17 +462,18 @@ class SiteIndex:
             return None, "", self.absent(FactKind.GLOBAL_PERMISSIONS, None)
         known = self.t.account_globals.get(account_id)
         if known is not None and permission in known:
-            asked = "mypermissions" if self.t.data_center else "permissions/check"
-            return True, f"reported by Jira for this account ({asked})", None
+            return True, f"reported by Jira for this account ({self.asked})", None
         unknown: Fact | None = None
+        granted = ""  # how the snapshot's grants give it, against Jira's answer for the account
         hand = self.by_hand(FactKind.GLOBAL_PERMISSIONS, None, "global permissions")
         for group in self.t.global_groups.get(permission, ()):
-            if group is None:
-                return True, "granted to anyone" + hand, None
-            member, missing = self.in_group(account_id, group)
+            member, missing = (True, None) if group is None else self.in_group(account_id, group)
             if member:
-                return True, f"via {self.membership('', account_id, group)[1]}{hand}", None
-            if member is None:
+                how = "granted to anyone" if group is None else f"via {self.membership('', account_id, group)[1]}"
+                if known is None or group is not None and self.joins(account_id, group):
+                    return True, how + hand, None  # a new membership (what-if) outweighs Jira's earlier answer
+                granted = granted or how
+            elif member is None:
                 unknown = unknown or missing
         if permission == "ADMINISTER" and self.t.data_center:
             # Jira System Administrators can do everything Jira Administrators can (rules section 5)
@@ -468,9 +482,14 @@ class SiteIndex:
                 return True, (f"as a Jira System Administrator ({how}), who can do everything a Jira "
                               "Administrator can (rules section 5)"), None
             if sysadmin is None:
+                if known is not None:  # Jira's answer for system administration is contradicted too
+                    return None, "", missing
                 unknown = unknown or missing
-        if known is not None:
-            return False, "", None
+        if known is not None:  # Jira's answer for the account is final, unless the snapshot contradicts it
+            if granted:
+                return None, "", Fact(FactKind.GLOBAL_PERMISSIONS, account_id, Status.UNSUPPORTED, self.asked,
+                                      f"Jira reported it without {permission}, yet the grants give it ({granted})")
+            return False, f"Jira reported the account without it ({self.asked})", None
         if unknown is not None:
             return None, "", unknown
         if self.recorded_complete(FactKind.GLOBAL_PERMISSIONS):

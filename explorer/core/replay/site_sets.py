@@ -11,6 +11,8 @@ For an index with hypothetical changes (a :class:`~explorer.core.replay.patch.Pa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from explorer.core.model import ANONYMOUS_ID, AccountType, FactKind, Project
 from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.triset import EMPTY, NOBODY, TriSet, or_sets
@@ -115,32 +117,35 @@ class SiteSets:
         return cached
 
     def global_permission(self, permission: str) -> TriSet:
-        """The holders of a global permission (the anonymous visitor included)."""
+        """The holders of a global permission (the anonymous visitor included).
+
+        Jira's answer for an account (``permissions/check``) is final, except where the snapshot's own
+        grants contradict its "no" (then unknown) or a hypothetical membership outweighs it.
+        """
         cached = self.globals.get(permission)
         if cached is None:
             ix = self.ix
             groups = ix.t.global_groups.get(permission, ())
-            complete = ix.recorded_complete(FactKind.GLOBAL_PERMISSIONS)
-            if None in groups:
-                cached = TriSet(self.accounts | {ANONYMOUS_ID}, EMPTY)
+            reported = ix.t.account_globals
+            held = frozenset(a for a, perms in reported.items() if permission in perms)
+            without = frozenset(reported) - held
+            anyone = None in groups
+            via = TriSet(self.everyone, EMPTY) if anyone else or_sets([self.group(g) for g in groups if g is not None])
+            contradicted = (via.true & without) - self.added_to(groups)
+            true = (via.true - contradicted) | held
+            if anyone or ix.recorded_complete(FactKind.GLOBAL_PERMISSIONS):
+                unknown = via.unknown
             else:
-                via_groups = or_sets([self.group(g) for g in groups if g is not None])
-                true = set(via_groups.true)
-                known = ix.t.account_globals
-                true |= {a for a, perms in known.items() if permission in perms}
-                if complete:
-                    unknown: set[str] = set(via_groups.unknown)
-                else:
-                    unknown = set(self.accounts)
-                unknown -= true
-                unknown -= set(known)  # a known answer for an account is final
-                cached = TriSet(frozenset(true), frozenset(unknown))
-                if not complete:
-                    cached = TriSet(cached.true, cached.unknown | {ANONYMOUS_ID})
+                unknown = self.accounts | {ANONYMOUS_ID}
+            cached = TriSet(frozenset(true), frozenset(((unknown - without) | contradicted) - true))
             if permission == "ADMINISTER" and ix.t.data_center:  # system administrators administer (rules 5)
                 cached = or_sets([cached, self.global_permission("SYSTEM_ADMIN")])
             self.globals[permission] = cached
         return cached
+
+    def added_to(self, groups: Iterable[str | None]) -> frozenset[str]:
+        """The accounts a patch adds to any of these groups they were not in (none: no patch here)."""
+        return EMPTY
 
 
 class PatchedSets(SiteSets):
@@ -211,6 +216,10 @@ class PatchedSets(SiteSets):
         if not any(g in self.added_to_group for g in groups if g is not None):
             return self.base.global_permission(permission)
         return super().global_permission(permission)
+
+    def added_to(self, groups: Iterable[str | None]) -> frozenset[str]:
+        return EMPTY.union(*(self.added_to_group[g] - self.base.group(g).true
+                             for g in groups if g in self.added_to_group))
 
 
 _MAX_PATCHED = 64  # patched sets kept per snapshot (what-if and fixes ask a few patches many questions)

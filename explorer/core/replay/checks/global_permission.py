@@ -19,6 +19,8 @@ class GlobalGrant(JiraCheck):
         elif has is None:
             check = Check(Kind.GLOBAL_PERMISSION, None, f"who holds {q.perm_name} is not fully known",
                           missing=(missing,) if missing else ())
+        elif how:
+            check = Check(Kind.GLOBAL_PERMISSION, False, f"{q.name} does not hold {q.perm_name} ({how})")
         else:
             check = Check(Kind.GLOBAL_PERMISSION, False,
                           f"{q.perm_name} is granted to groups only, and {q.name} is in none of them")
