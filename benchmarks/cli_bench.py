@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.table import Row, fmt, render  # noqa: E402
+from benchmarks.table import Row, as_installed, fmt, render  # noqa: E402
 
 EAGER = (
     "import importlib, pkgutil, sys\n"
@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
+    as_installed()
     for row in rows(runs=args.runs):
         print("\n".join(render(row)))
     return 0

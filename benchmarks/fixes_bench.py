@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.gen_site import generate  # noqa: E402
 from benchmarks.naive_fixes import naive_evaluations, naive_suggest_fixes  # noqa: E402
-from benchmarks.table import Row, fmt, render  # noqa: E402
+from benchmarks.table import Row, as_installed, fmt, render  # noqa: E402
 from explorer.core.model import Snapshot  # noqa: E402
 from explorer.core.replay.cache import index_for  # noqa: E402
 from explorer.core.replay.catalogue import PROJECT_PERMISSIONS  # noqa: E402
@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--quick", action="store_true", help="60 questions, no full per-cell check, 2 processes")
     args = parser.parse_args(argv)
+    as_installed()
     for row in rows(args.quick, args.site, args.questions, args.seed):
         print("\n".join(render(row)))
     return 0

@@ -27,6 +27,16 @@ class Row:
     met: bool | None = None  # whether the target holds (None: not judged here)
 
 
+def as_installed() -> None:
+    """Let the processes a benchmark starts cache bytecode, as an installed package has it.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (some shells and CI images set it), every whole-process run would
+    compile each module it imports from source again, which no installed ``jira-perms`` does (pip compiles
+    at install time): tens of milliseconds per start, hundreds for a command that loads the replay core.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
 def fmt(seconds: float | None) -> str:
     if seconds is None:
         return "-"
