@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.gen_site import generate
 from benchmarks.naive_fixes import naive_suggest_fixes
-from explorer.core.model import ANONYMOUS_ID
+from explorer.core.model import ANONYMOUS_ID, RoleActors, Snapshot
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.fixes import suggest_fixes
@@ -108,6 +110,43 @@ def test_fast_blast_radius_equals_the_per_cell_one_under_a_patch(data):
     snapshot = data.draw(snapshots())
     ix = SiteIndex(snapshot).with_patch(data.draw(patches(snapshot)))
     _same_fixes(ix, _denial(data, snapshot))
+
+
+def _with_strangers(data, snapshot: Snapshot) -> Snapshot:
+    """Some groups and role actors also name ids that are no account (deleted accounts a sync still lists)."""
+    ghosts = ("ghost-1", "ghost-2", ANONYMOUS_ID)
+
+    def more(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return ids + tuple(g for g in ghosts if data.draw(st.booleans()))
+
+    groups = tuple(replace(g, members=more(g.members)) for g in snapshot.groups)
+    projects = tuple(replace(p, role_actors={r: RoleActors(more(a.users), a.groups)
+                                             for r, a in p.role_actors.items()}) for p in snapshot.projects)
+    return replace(snapshot, groups=groups, projects=projects)
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_blast_radius_never_counts_ids_that_are_no_account(data):
+    """Groups and roles naming ids that are no account (and the anonymous visitor): the same counts of others."""
+    snapshot = _with_strangers(data, data.draw(snapshots()))
+    _same_fixes(SiteIndex(snapshot), _denial(data, snapshot))
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_groups_of_an_account_asked_one_by_one_equal_the_whole_map(data):
+    """The index's account -> groups map, looked up account by account (by asking each group) or inverted
+    whole, gives each account exactly the groups whose (effective, on Data Center) members list it."""
+    snapshot = _with_strangers(data, data.draw(snapshots()))
+    one_by_one = SiteIndex(snapshot)
+    expected: dict[str, set[str]] = {}
+    for name, members in one_by_one.t.groups.items():
+        for member in members:
+            expected.setdefault(member, set()).add(name)
+    ids = [*(a.account_id for a in snapshot.accounts), "ghost-1", "ghost-2", ANONYMOUS_ID, "nobody"]
+    assert {i: one_by_one.groups_of(i) for i in ids} == {i: frozenset(expected.get(i, ())) for i in ids}
+    assert dict(SiteIndex(snapshot).t.account_groups) == {k: frozenset(v) for k, v in expected.items()}
 
 
 @settings(max_examples=examples(12), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ copying it; the fix finder uses that to test candidate fixes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from explorer.core.model import (
@@ -67,6 +67,63 @@ def kleene_and(values: Iterable[Tri]) -> Tri:
 
 
 
+class _AccountGroups(Mapping[str, frozenset[str]]):
+    """Account id -> the groups listing it (accounts in no group are absent), worked out on demand.
+
+    Inverting every membership costs more than reading the snapshot's accounts (a quarter of a million
+    members on a large site), and a single question needs the groups of an account or two: those are
+    found by asking each group (memoised); once many accounts are asked, or the whole map is, it is
+    inverted once.
+    """
+
+    __slots__ = ("_groups", "_known", "_all")
+    _SCANS = 64  # accounts looked up one by one before the whole map is built
+
+    def __init__(self, groups: dict[str, frozenset[str]]):
+        self._groups = groups
+        self._known: dict[str, frozenset[str]] = {}
+        self._all: dict[str, frozenset[str]] | None = None
+
+    def _whole(self) -> dict[str, frozenset[str]]:
+        if self._all is None:
+            members_of: dict[str, list[str]] = defaultdict(list)  # append is cheaper than add; frozenset dedups
+            for name, members in self._groups.items():
+                for member in members:
+                    members_of[member].append(name)
+            self._all = {a: frozenset(g) for a, g in members_of.items()}
+            self._known = {}
+        return self._all
+
+    def _one(self, account_id: str) -> frozenset[str]:
+        if self._all is not None:
+            return self._all.get(account_id, frozenset())
+        found = self._known.get(account_id)
+        if found is None:
+            if len(self._known) >= self._SCANS:
+                return self._whole().get(account_id, frozenset())
+            found = self._known[account_id] = frozenset(
+                name for name, members in self._groups.items() if account_id in members)
+        return found
+
+    def __getitem__(self, account_id: str) -> frozenset[str]:
+        found = self._one(account_id)
+        if not found:
+            raise KeyError(account_id)
+        return found
+
+    def get(self, account_id: str, default=None):  # type: ignore[override]
+        return self._one(account_id) or default
+
+    def __contains__(self, account_id: object) -> bool:
+        return isinstance(account_id, str) and bool(self._one(account_id))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
 @dataclass(slots=True)
 class _Tables:
     """The patch-independent tables of one snapshot."""
@@ -74,7 +131,7 @@ class _Tables:
     accounts: dict[str, Account] = field(default_factory=dict)
     groups: dict[str, frozenset[str]] = field(default_factory=dict)  # name -> members
     group_ids: dict[str, str] = field(default_factory=dict)  # id -> name
-    account_groups: dict[str, frozenset[str]] = field(default_factory=dict)
+    account_groups: Mapping[str, frozenset[str]] = field(default_factory=dict)  # account -> groups (non-empty)
     facts: dict[tuple[FactKind, str | None], Fact] = field(default_factory=dict)
     app_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> groups
     app_role_names: dict[str, str] = field(default_factory=dict)
@@ -102,7 +159,6 @@ class _Tables:
 def _build(snap: Snapshot) -> _Tables:
     t = _Tables()
     t.accounts = {a.account_id: a for a in snap.accounts}
-    members_of: dict[str, list[str]] = defaultdict(list)  # lists: append is cheaper than add, frozenset dedups
     t.data_center = snap.site.deployment is Deployment.DATA_CENTER
     if t.data_center:  # members of nested groups count (rules section 3.2)
         t.groups = effective_members(snap.groups)
@@ -114,10 +170,7 @@ def _build(snap: Snapshot) -> _Tables:
     for group in snap.groups:
         if group.group_id:
             t.group_ids[group.group_id] = group.name
-        name = group.name
-        for member in t.groups[name]:
-            members_of[member].append(name)
-    t.account_groups = {a: frozenset(g) for a, g in members_of.items()}
+    t.account_groups = _AccountGroups(t.groups)
     t.facts = {(f.kind, f.subject): f for f in snap.facts}
     for role in snap.application_roles:
         t.app_roles[role.key] = role.groups

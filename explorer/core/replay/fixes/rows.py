@@ -138,15 +138,11 @@ class _SiteTables:
         self._schemes: dict[str, _SchemeTable] = {}
         self._team_bits: dict[int, int] = {}
         self._group_schemes: dict[str, set[str]] | None = None
-        direct: dict[str, list[tuple[str, str]]] = {}
         by_group: dict[str, list[tuple[str, str]]] = {}
-        for pair, users in t.role_users.items():
-            for user in users:
-                direct.setdefault(user, []).append(pair)
         for pair, groups in t.role_groups.items():
             for group in groups:
                 by_group.setdefault(group, []).append(pair)
-        self.direct_roles = direct
+        self._direct_roles: dict[str, tuple[tuple[str, str], ...]] = {}
         self.group_roles = by_group
         self._group_role_maps: dict[str, dict[str, frozenset[str]]] = {}
         # the roles an account may hold through groups whose membership can be "not known" for it
@@ -157,6 +153,15 @@ class _SiteTables:
         self.product_groups = frozenset(g for groups in t.app_roles.values() for g in groups)
         self.admin_groups = frozenset(g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
         self.broad_groups = self.product_groups | self.admin_groups
+
+    def direct_roles(self, account_id: str) -> tuple[tuple[str, str], ...]:
+        """The (project, role) pairs naming the account itself (memoised).  Found by asking each pair: rows
+        are wanted for an account or two per question, and inverting every actorship up front costs more."""
+        found = self._direct_roles.get(account_id)
+        if found is None:
+            found = self._direct_roles[account_id] = tuple(
+                pair for pair, users in self.ix.t.role_users.items() if account_id in users)
+        return found
 
     def group_role_map(self, group: str) -> dict[str, frozenset[str]]:
         """Project -> the roles the group is an actor of there."""
@@ -310,7 +315,7 @@ class AccountRows:
         role).  Every other (project, role) pair is False.
         """
         ix, aid = self.ix, self.aid
-        direct = [*self.site.direct_roles.get(aid, ()), *((p, r) for a, p, r in ix.patch.roles if a == aid)]
+        direct = [*self.site.direct_roles(aid), *((p, r) for a, p, r in ix.patch.roles if a == aid)]
         return [_by_project(direct), *(self.site.group_role_map(g) for g in ix.groups_of(aid))]
 
     def _sure(self, project_key: str) -> frozenset[str]:
