@@ -14,7 +14,7 @@ Sections (each a module of this folder exposing ``rows(...)``, see README.md):
   sync    sync of the 50k site from the fake Jira: requests vs the bound, 20 ms latency, local rate
   pytest  ``pytest -q`` wall time
   sets    set evaluation (explain without fixes, who-can, matrices, memory) beside the naive scan
-  whatif  what-if on the 50k site (issue 16)
+  whatif  ``jira-perms whatif`` on the 50k site as whole processes, beside ``diff`` of a changed copy (issue 16)
 
 A section that cannot run (its module absent, tmux missing, an error) prints one row saying so; the others go
 on.  Processes it starts cache bytecode as an installed package does (``PYTHONDONTWRITEBYTECODE`` is
@@ -63,9 +63,7 @@ def _section(name: str, args: argparse.Namespace) -> list:
     if name == "sets":
         return _module("sets_bench").rows(quick)
     if name == "whatif":
-        from explorer.store.snapshot_file import read_snapshot
-
-        return _module("whatif_bench").rows(read_snapshot(path), runs=1 if quick else 3)
+        return _module("whatif_bench").rows(quick, path)
     raise ValueError(name)
 
 

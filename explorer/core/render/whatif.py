@@ -15,7 +15,6 @@ from typing import Any
 from explorer.core.escape import md, text_lines, visible
 from explorer.core.model import ANONYMOUS_ID, Snapshot
 from explorer.core.render.explain import when
-from explorer.core.render.html import e, page
 from explorer.core.replay import catalogue
 from explorer.core.whatif.engine import WhatIf
 from explorer.core.whatif.language import account_text, changes_toml
@@ -276,6 +275,8 @@ def whatif_json(result: WhatIf) -> dict[str, Any]:
 
 
 def whatif_html(result: WhatIf, *, source: str = "--demo") -> str:
+    from explorer.core.render.html import e, page  # only HTML needs it (its import is not small)
+
     report = report_of(result)
     snap: Snapshot = result.applied.before
     body = ["<h2>Proposed changes</h2><ol>"]

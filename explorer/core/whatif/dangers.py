@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 import weakref
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import accumulate
 
 from explorer.core.model import ANONYMOUS_ID, Account, AccountType, Snapshot
-from explorer.core.readiness.audit import Auditor
 from explorer.core.readiness.profiles import Profile
 from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Verdict
@@ -119,6 +120,17 @@ def profile_of(account: Account, profiles: tuple[Profile, ...]) -> Profile | Non
 _NAMED: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, ...], dict[str, str]]] = weakref.WeakKeyDictionary()
 
 
+def _mentioning(accounts: tuple[Account, ...], words: set[str]) -> list[Account]:
+    """The accounts whose name or email contains one of ``words`` (lowercase letters and digits): one regular
+    expression over all of them at once, which on a large site is far cheaper than a test per account."""
+    if not words:
+        return []
+    lines = [f"{a.display_name}\t{a.email or ''}".lower() for a in accounts]  # lowered one by one: exact offsets
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    found = re.compile("|".join(map(re.escape, sorted(words)))).finditer("\n".join(lines))
+    return [accounts[i] for i in sorted({bisect_right(starts, m.start()) - 1 for m in found})]
+
+
 def named_service_accounts(snapshot: Snapshot, profiles: tuple[Profile, ...]) -> dict[str, str]:
     """accountId -> profile id of every account whose name or email says which profile it serves (cached per
     snapshot: a what-if on a large site asks once, not once per account that moves)."""
@@ -129,10 +141,7 @@ def named_service_accounts(snapshot: Snapshot, profiles: tuple[Profile, ...]) ->
         found = {}
         heads = {re.split(r"[^a-z0-9]+", key)[0] for p in profiles for key in (p.id, _norm(p.name)) if key}
         heads.discard("")
-        for account in snapshot.accounts:
-            email = (account.email or "").lower()
-            if not any(h in account.display_name.lower() or h in email for h in heads):
-                continue  # cheap: no profile's first word in the name or email
+        for account in _mentioning(snapshot.accounts, heads):
             profile = profile_of(account, profiles)
             if profile is not None:
                 found[account.account_id] = profile.id
@@ -162,6 +171,8 @@ def _service_accounts(before: SiteIndex, after: SiteIndex, effects: Effects, pro
 
 def _losses(before: SiteIndex, after: SiteIndex, account: Account, profile: Profile,
             projects: list[str]) -> list[Danger]:
+    from explorer.core.readiness.audit import Auditor  # only when a service account's answers move
+
     old = Auditor(before.snapshot, account, with_fixes=False).audit(profile, projects=projects or None)
     new = Auditor(after.snapshot, account, with_fixes=False).audit(profile, projects=projects or None)
     was = {(c.project_key, c.column.number): c for c in old.cells()}
