@@ -63,7 +63,7 @@ from explorer.jira.errors import (
     WrongSite,
 )
 from explorer.jira.limits import Limits, RetryPolicy
-from explorer.jira.paging import Paging
+from explorer.jira.paging import Paging, Params
 from explorer.jira.scrub import REDACTED, Scrubber
 
 log = logging.getLogger("explorer.jira")
@@ -75,8 +75,6 @@ LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "www-authenticate",
                             "proxy-authenticate"})
 _JSON_TYPES = ("application/json", "text/json")  # anything ending in +json counts too
-
-Params = Iterable[tuple[str, str | int | bool]]
 
 
 @dataclass

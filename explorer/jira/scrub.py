@@ -67,10 +67,6 @@ class Scrubber:
             return {self.data(k): self.data(v) for k, v in value.items()}
         return value
 
-    def secrets_in(self, text: str) -> bool:
-        """Does ``text`` hold a secret or a fragment of one?"""
-        return self._redact(text) != text
-
     def text(self, text: object, limit: int = 300) -> str:
         """Server (or any) text as one safe line of at most ``limit`` characters."""
         raw = str(text)[: limit * 4 + 64]  # bound the work; the cap below is what shows
