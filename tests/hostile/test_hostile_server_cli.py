@@ -139,6 +139,7 @@ def assert_synced(ran: Ran, target: Path, *gap_words: str):
 
 
 def assert_bounded_and_clean(ran: Ran, folder: Path) -> None:
+    print(f"peak RSS {ran.rss_mb:.0f} MB")  # shown with -s: the figures docs/security.md quotes
     assert ran.rss_mb < MAX_RSS_MB, f"peak RSS {ran.rss_mb:.0f} MB"
     texts = [ran.out, ran.err]
     for path in folder.rglob("*"):
