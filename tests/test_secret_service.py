@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -29,18 +30,33 @@ UNLOCK = "echo keyring-password | gnome-keyring-daemon --unlock --components=sec
 START_LOCKED = "gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1"
 
 
-def session_env(tmp_path: Path, home: str = "home") -> dict[str, str]:
+@pytest.fixture
+def runtime_dir():
+    """A short XDG_RUNTIME_DIR: gnome-keyring's control socket (``keyring/control`` inside it) must fit a Unix
+    socket path (107 bytes). Under pytest-xdist, tmp_path is deep enough to pass that, and the daemon then never
+    answers on the bus (every call ran into the keyring timeout: the flaky failures of the locked test)."""
+    folder = Path(tempfile.mkdtemp(prefix="jp-kr-"))
+    folder.chmod(0o700)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def session_env(tmp_path: Path, runtime: Path, home: str = "home") -> dict[str, str]:
+    assert len(os.fsencode(runtime / "keyring" / "control")) < 100, runtime
     base = tmp_path / home
     env = {k: v for k, v in os.environ.items()
            if k not in ("DBUS_SESSION_BUS_ADDRESS", "PYTHON_KEYRING_BACKEND", "JIRA_API_TOKEN", "DISPLAY",
                         "WAYLAND_DISPLAY", "GNOME_KEYRING_CONTROL")}
-    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"):
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         folder = base / name.lower()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         env[name] = str(folder)
+    env["XDG_RUNTIME_DIR"] = str(runtime)
     env["JIRA_PERMS_CONFIG_DIR"] = str(tmp_path / "jp-config")
     env["JIRA_PERMS_DATA_DIR"] = str(tmp_path / "jp-data")
-    env["JIRA_PERMS_KEYRING_TIMEOUT"] = "20"
+    # a locked keyring answers in under a second; on a loaded machine, starting the daemon and its prompter
+    # (which fails: no display) gets room, so only a real hang reaches the timeout
+    env["JIRA_PERMS_KEYRING_TIMEOUT"] = "45"
     env["PYTHONPATH"] = str(ROOT)
     return env
 
@@ -52,7 +68,7 @@ def in_session(tmp_path: Path, setup: str, script: str, env: dict[str, str], *ar
     (tmp_path / "script.py").write_text(script)
     command = f"{setup}; exec {sys.executable} {tmp_path / 'script.py'} {out} " + " ".join(f"'{a}'" for a in args)
     done = subprocess.run(["dbus-run-session", "--", "sh", "-c", command], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+                          text=True, timeout=400)
     assert out.exists(), f"exit {done.returncode}; stdout {done.stdout[-2000:]}; stderr {done.stderr[-2000:]}"
     return json.loads(out.read_text())
 
@@ -74,9 +90,9 @@ json.dump(result, open(out, "w"))
 """
 
 
-def test_tokens_round_trip_through_gnome_keyring(tmp_path):
-    result = in_session(tmp_path, UNLOCK, MODULE_SCRIPT, session_env(tmp_path), "https://acme.atlassian.net",
-                        EMAIL, TOKEN)
+def test_tokens_round_trip_through_gnome_keyring(tmp_path, runtime_dir):
+    result = in_session(tmp_path, UNLOCK, MODULE_SCRIPT, session_env(tmp_path, runtime_dir),
+                        "https://acme.atlassian.net", EMAIL, TOKEN)
     assert result == {"report": "keyring.backends.SecretService.Keyring", "before": None,
                       "backend": "keyring.backends.SecretService.Keyring", "read_back": True, "resolved": "keyring",
                       "raw_entry": True, "deleted": True, "after": None}
@@ -102,8 +118,8 @@ json.dump(steps, open(out, "w"))
 """
 
 
-def test_login_sites_doctor_logout_with_gnome_keyring(tmp_path, jira):
-    steps = in_session(tmp_path, UNLOCK, CLI_SCRIPT, session_env(tmp_path), jira.url, EMAIL, TOKEN)
+def test_login_sites_doctor_logout_with_gnome_keyring(tmp_path, jira, runtime_dir):
+    steps = in_session(tmp_path, UNLOCK, CLI_SCRIPT, session_env(tmp_path, runtime_dir), jira.url, EMAIL, TOKEN)
     assert steps["login"]["code"] == 0, steps["login"]
     assert "token stored in the OS keyring (keyring.backends.SecretService.Keyring)" in steps["login"]["out"]
     assert steps["sites"]["out"].startswith(f"* {jira.url}") and "token in keyring" in steps["sites"]["out"]
@@ -132,8 +148,8 @@ json.dump({"sites": done.stdout, "sites_err": done.stderr, "error": error, "doct
 """
 
 
-def test_a_locked_gnome_keyring_is_one_line_not_a_hang(tmp_path, jira):
-    env = session_env(tmp_path)
+def test_a_locked_gnome_keyring_is_one_line_not_a_hang(tmp_path, jira, runtime_dir):
+    env = session_env(tmp_path, runtime_dir)
     in_session(tmp_path, UNLOCK, MODULE_SCRIPT, env, jira.url, EMAIL, TOKEN)  # creates the login keyring
     (tmp_path / "jp-config").mkdir(exist_ok=True)
     (tmp_path / "jp-config" / "config.toml").write_text(
@@ -141,7 +157,8 @@ def test_a_locked_gnome_keyring_is_one_line_not_a_hang(tmp_path, jira):
     result = in_session(tmp_path, START_LOCKED, LOCKED_SCRIPT, env)  # daemon up, keyring not unlocked
     assert result["error"]["type"] == "UserError"
     message = result["error"]["message"]
-    assert "\n" not in message and "is locked" in message and "JIRA_API_TOKEN" in message
+    assert "\n" not in message, message
+    assert "is locked" in message and "JIRA_API_TOKEN" in message, message
     assert "token unknown (keyring not usable)" in result["sites"]
     assert "keyring: keyring.backends.SecretService.Keyring is locked" in result["sites"]
     assert result["doctor_code"] == 2
@@ -149,7 +166,8 @@ def test_a_locked_gnome_keyring_is_one_line_not_a_hang(tmp_path, jira):
     assert "problem: keyring.backends.SecretService.Keyring is locked" in result["doctor"]
 
 
-def test_a_missing_login_keyring_cannot_prompt_and_says_so(tmp_path):
-    result = in_session(tmp_path, START_LOCKED, LOCKED_SCRIPT, session_env(tmp_path, "fresh"))
+def test_a_missing_login_keyring_cannot_prompt_and_says_so(tmp_path, runtime_dir):
+    result = in_session(tmp_path, START_LOCKED, LOCKED_SCRIPT, session_env(tmp_path, runtime_dir, "fresh"))
     message = result["error"]["message"]
-    assert "\n" not in message and "cannot show a prompt here" in message and "dbus-run-session" in message
+    assert "\n" not in message, message
+    assert "cannot show a prompt here" in message and "dbus-run-session" in message, message
