@@ -10,8 +10,8 @@
 * Cursors (Data Center ``user/list``: ``nextCursor``/``isLast``).
 
 A list stops with :class:`~explorer.jira.errors.PagingStopped` (holding what
-was read) when a page repeats the first one (the server ignores the offset),
-when it outgrows ``max_items``, or when the client's whole item budget is
+was read) when a page repeats the first one (the server ignores the offset) or
+the page before it (no progress: a trickle of the same junk), when it outgrows ``max_items``, or when the client's whole item budget is
 spent: a hostile server cannot make a paging loop run forever or fill memory.
 """
 
@@ -42,10 +42,12 @@ class _Page:
 class _Chunk:
     items: list
     ended: bool
-    repeated: bool = False
+    repeated: str = ""  # why the list cannot go on: a page came back again
 
 
 Fetch = Callable[[int, int], Awaitable[_Page]]
+_REPEATED = {True: "a page repeated the first one (the server ignores 'startAt')",
+             False: "a page repeated the one before it (the list makes no progress)"}
 
 
 class Paging:
@@ -105,15 +107,17 @@ class Paging:
         cap = self._cap(max_items)
         items: list = []
         first: list | None = None
+        previous: list | None = None
         start = 0
         while True:
             data = await self.get(path, [*params, ("start", start), ("limit", limit)])
             if not isinstance(data, dict) or not isinstance(data.get("values") or [], list):
                 raise self.shape_error(endpoint, "a page object with a list of values")
             values = data.get("values") or []
-            if first is not None and values == first:
-                raise self._stopped(endpoint, items, "a page repeated the first one (the server ignores 'start')")
+            if values and values in (first, previous):
+                raise self._stopped(endpoint, items, _REPEATED[values == first].replace("startAt", "start"))
             first = first if first is not None else values
+            previous = values
             items.extend(values)
             self._spend(endpoint, items, len(values), cap)
             if data.get("isLastPage") is True or not values:
@@ -182,7 +186,7 @@ class Paging:
             items.extend(chunk.items)
             self._spend(endpoint, items, len(chunk.items), cap)
             if chunk.repeated:
-                raise self._stopped(endpoint, items, "a page repeated the first one (the server ignores 'startAt')")
+                raise self._stopped(endpoint, items, chunk.repeated)
             if chunk.ended:
                 return True
         return False
@@ -191,12 +195,14 @@ class Paging:
     async def _fill(fetch: Fetch, start: int, end: int | None, step: int, bean: bool, first: list) -> _Chunk:
         """Items ``start..end`` (to the end when ``end`` is None), however short the pages come back."""
         items: list = []
+        previous: list | None = None
         position = start
         while end is None or position < end:
             size = step if end is None else min(step, end - position)
             page = await fetch(position, size)
-            if page.items and page.items == first[:len(page.items)]:
-                return _Chunk(items, False, repeated=True)
+            if page.items and page.items in (first[:len(page.items)], previous):
+                return _Chunk(items, False, repeated=_REPEATED[page.items == first[:len(page.items)]])
+            previous = page.items
             items.extend(page.items)
             position += len(page.items)
             if not page.items or (bean and page.last):

@@ -244,6 +244,19 @@ def test_a_server_ignoring_start_at_stops_the_list():
     assert len(stub.requests) <= 3
 
 
+def test_a_trickle_of_the_same_page_stops_the_list():
+    """A first page of real accounts, then the same one-item page at every offset: no progress, not 250,000
+    requests of one item each."""
+    def pages(request, conn):
+        start = int(request.query["startAt"])
+        return conn.answer(200, [{"accountId": f"u{i}"} for i in range(16)] if start == 0 else [None])
+
+    with StubServer(pages) as stub:
+        error, _ = call(stub.url, lambda c: c.offset_array("/rest/api/3/users/search", page_size=1000))
+    assert isinstance(error, PagingStopped) and "repeated the one before it" in str(error)
+    assert len(error.items) <= 16 + 4 and len(stub.requests) <= 1 + 2 * 4  # a window of fills, two pages each
+
+
 def test_an_array_that_never_ends_stops_at_the_bound():
     def pages(request, conn):
         start = int(request.query["startAt"])
