@@ -649,3 +649,12 @@ def test_folders_created_for_private_files_are_0700(tmp_path: Path) -> None:
     (tmp_path / "open").mkdir(mode=0o755)
     make_private_dirs(tmp_path / "open")  # an existing folder keeps its mode
     assert stat.S_IMODE((tmp_path / "open").stat().st_mode) == 0o755
+
+
+def test_the_bundled_demo_is_read_beside_the_package_and_a_missing_one_says_how_to_get_it(monkeypatch):
+    from explorer.store import snapshot_file
+
+    assert snapshot_file.load_demo().accounts
+    monkeypatch.setattr(snapshot_file, "DEMO_RESOURCE", "no-such-demo.jpsnap")
+    with pytest.raises(snapshot_file.SnapshotError, match=r"no-such-demo\.jpsnap\) is missing: reinstall"):
+        snapshot_file.load_demo()

@@ -214,10 +214,19 @@ def load_demo(*, data_center: bool = False) -> Snapshot:
     resource, script = (DEMO_DC_RESOURCE, "build_demo_dc.py") if data_center else (DEMO_RESOURCE, "build_demo.py")
     where = f"the bundled demo snapshot (explorer/data/{resource})"
     try:
-        from importlib import resources  # only for the bundled files: reading --snapshot FILE needs none of it
-
-        raw = (resources.files("explorer") / "data" / resource).read_bytes()
+        raw = _bundled(resource)
     except OSError:
         raise SnapshotError(f"{where} is missing: reinstall jira-perms, or in a checkout run "
                             f"scripts/{script}") from None
     return decode_snapshot(raw, where)
+
+
+def _bundled(resource: str) -> bytes:
+    """A file of ``explorer/data``: read beside the package (an installed or checked-out copy), else through
+    the package's loader (a zipped install).  importlib.resources costs more to import than the demo to read."""
+    try:
+        return (Path(__file__).resolve().parent.parent / "data" / resource).read_bytes()
+    except OSError:
+        from importlib import resources
+
+        return (resources.files("explorer") / "data" / resource).read_bytes()
