@@ -259,8 +259,8 @@ class Blast:
     def _count_others(self, reach: _Reach) -> int:
         """Active accounts a change reaches (the anonymous visitor counts as active, ids that are no
         account do not), the fix's own account left out: by subtracting the few that are not active."""
-        inactive, strangers = _inactive(self.ix), _strangers(self.ix, reach)
-        count = len(reach) - reach.count_in(inactive) - len(strangers)
+        inactive, strangers = _not_active(self.ix)
+        count = len(reach) - reach.count_in(inactive) - reach.count_in(strangers)
         aid = self.exp.account.account_id
         return count - 1 if aid in reach and aid not in inactive and aid not in strangers else count
 
@@ -383,33 +383,19 @@ def _site_keys(ix: SiteIndex) -> list[str]:
     return found
 
 
-_INACTIVE: weakref.WeakKeyDictionary[Snapshot, frozenset[str]] = weakref.WeakKeyDictionary()
-_STRANGERS: weakref.WeakKeyDictionary[Snapshot, dict[int, tuple[frozenset[str], frozenset[str]]]] = \
-    weakref.WeakKeyDictionary()
+_NOT_ACTIVE: weakref.WeakKeyDictionary[Snapshot, tuple[frozenset[str], frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
-def _inactive(ix: SiteIndex) -> frozenset[str]:
-    """Ids of the snapshot's deactivated accounts (the anonymous visitor is not one: ``ix.account`` calls it
-    active)."""
-    found = _INACTIVE.get(ix.snapshot)
+def _not_active(ix: SiteIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """Ids of the snapshot's deactivated accounts, and ids that groups and roles name but no account has
+    (the anonymous visitor is neither: ``ix.account`` calls it active)."""
+    found = _NOT_ACTIVE.get(ix.snapshot)
     if found is None:
-        found = _INACTIVE[ix.snapshot] = frozenset(a.account_id for a in ix.snapshot.accounts if not a.active)
+        t = ix.t
+        inactive = frozenset(a for a, acc in t.accounts.items() if not acc.active)
+        named = frozenset().union(*t.groups.values(), *t.role_users.values())
+        found = _NOT_ACTIVE[ix.snapshot] = (inactive, named - t.accounts.keys() - {ANONYMOUS_ID})
     return found
-
-
-def _strangers(ix: SiteIndex, reach: _Reach) -> frozenset[str]:
-    """The ids in ``reach`` that no account has (groups and roles may name such ids; the anonymous visitor
-    is not one).  Asked per reach, not for every group up front; the big part's answer kept per snapshot."""
-    accounts = ix.t.accounts  # a dict: difference() looks each id up in it
-    memo = _STRANGERS.get(ix.snapshot)
-    if memo is None:
-        memo = _STRANGERS[ix.snapshot] = {}
-    big = memo.get(id(reach.big))
-    if big is None or big[0] is not reach.big:
-        if len(memo) >= 256:  # the big parts are mostly the site's own groups; a fresh union is seldom asked again
-            memo.clear()
-        big = memo[id(reach.big)] = (reach.big, reach.big.difference(accounts))
-    return (big[1] | reach.rest.difference(accounts)) - {ANONYMOUS_ID}
 
 
 def fix_summary(changes: tuple[Change, ...]) -> str:
