@@ -7,17 +7,23 @@ import json
 
 import pytest
 
+from explorer.core.readiness.audit import Auditor
+from explorer.core.whatif.apply import apply_changes
 from explorer.core.whatif.engine import parse_changes
 from explorer.core.whatif.language import read_changes_file
+from explorer.store.profiles import shipped_profiles
 from explorer.store.snapshot_file import load_demo
 from explorer.tui.catalog import Context
+from explorer.tui.screens.audit import AuditScreen
 from explorer.tui.screens.explain import ExplainScreen
 from explorer.tui.screens.export import ExportScreen
+from explorer.tui.screens.matrix import MatrixScreen
 from explorer.tui.screens.whatif import WhatIfScreen
 from explorer.tui.screens.who_can import WhoCanScreen
 from tests.tui.conftest import answered, bar_lines, demo_app, screen_text, squash, until
 
 pytestmark = pytest.mark.anyio
+CONTRACTORS = ("remove-grant", "Software Permission Scheme: BROWSE_PROJECTS -> group contractors")
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 DEMO = load_demo()
 NADIA = next(a.account_id for a in DEMO.accounts if a.display_name == "Nadia Ivanova")
@@ -87,6 +93,7 @@ async def test_staging_a_grant_removal_and_reading_the_what_if_screen(size):
 
 
 async def test_every_screen_answers_under_the_staged_changes():
+    """Explain, who-can, the matrix and the audit answer from the staged copy, and the status bar says so."""
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -106,6 +113,27 @@ async def test_every_screen_answers_under_the_staged_changes():
         await until(pilot, lambda: getattr(app.screen, "result", None) is not None)
         who = {e.account.account_id for e in app.screen.result.allowed}
         assert NADIA not in who
+
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(MatrixScreen(app.current_ref, Context(account=NADIA)))
+        await until(pilot, lambda: getattr(app.screen, "matrix", None) is not None)
+        eng = next(r for r in app.screen.matrix.rows if r.ref == "ENG")
+        assert eng.cells["BROWSE_PROJECTS"].value == "denied"  # allowed on the snapshot as read
+        assert "◈ what-if: 1 change staged" in bar_lines(app)[0]
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(AuditScreen(app.current_ref, Context(account=NADIA), "backbone"))
+        await until(pilot, lambda: getattr(app.screen, "report", None) is not None)
+        assert "◈ what-if: 1 change staged" in bar_lines(app)[0]
+        shown = {(c.project_key, c.column.number): c.verdict for c in app.screen.report.cells()}
+    staged = apply_changes(DEMO, tuple(parse_changes(DEMO, [CONTRACTORS]))).after
+    nadia = next(a for a in DEMO.accounts if a.account_id == NADIA)
+    backbone = next(p for p in shipped_profiles() if p.id == "backbone")
+    expected, before = ({(c.project_key, c.column.number): c.verdict
+                         for c in Auditor(site, nadia, with_fixes=False).audit(backbone).cells()}
+                        for site in (staged, DEMO))
+    assert shown == expected and shown != before
 
 
 async def test_plus_stages_additions_and_minus_takes_them_back():
