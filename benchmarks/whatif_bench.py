@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.cli_bench import timed  # noqa: E402
 from benchmarks.fixes_bench import _jira_perms, run_process, site  # noqa: E402
-from benchmarks.table import Row, fmt, header, render  # noqa: E402
+from benchmarks.table import Row, as_installed, fmt, header, render  # noqa: E402
 from explorer.core.model import Snapshot  # noqa: E402
 from explorer.core.render.whatif import whatif_text  # noqa: E402
 from explorer.core.replay.cache import index_for  # noqa: E402
@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run per row, no diff baseline")
     parser.add_argument("--no-baseline", action="store_true", help="leave out the jira-perms diff baseline")
     args = parser.parse_args(argv)
+    as_installed()
     print("\n".join(header()))
     for row in rows(args.quick, Path(args.site), None if args.quick else args.runs,
                     False if args.no_baseline else None):

@@ -196,6 +196,22 @@ def test_service_accounts_can_be_named():
                 if d.kind == "service_account"]
 
 
+
+def test_service_accounts_found_among_the_accounts_that_move_or_on_the_whole_site_alike():
+    """With few accounts moving only they are looked at by name; once the site's list is known it is used: the
+    same dangers either way."""
+    from explorer.core.model import Account
+    from explorer.core.whatif.dangers import named_service_accounts
+
+    extra = tuple(Account(f"712020:extra-{n}", f"Backbone Sync Helper {n}") for n in range(200))
+    site = replace(DEMO, accounts=DEMO.accounts + extra)  # 2 of 220 accounts move: the few-accounts way
+    changes = parse_changes(site, [("remove-from-group", "jira-software-users -= Backbone Sync")])
+    profiles = tuple(shipped_profiles())
+    few = what_if(site, changes, profiles=profiles).dangers
+    named_service_accounts(site, profiles)  # now known for the whole site: that map is used
+    whole = what_if(site, changes, profiles=profiles).dangers
+    assert [d for d in few if d.kind == "service_account"] and few == whole
+
 # ---------------------------------------------------------------- Data Center nesting
 
 

@@ -138,21 +138,31 @@ def named_service_accounts(snapshot: Snapshot, profiles: tuple[Profile, ...]) ->
     key = tuple(p.id for p in profiles)
     found = per_snapshot.get(key)
     if found is None:
-        found = {}
-        heads = {re.split(r"[^a-z0-9]+", key)[0] for p in profiles for key in (p.id, _norm(p.name)) if key}
-        heads.discard("")
-        for account in _mentioning(snapshot.accounts, heads):
-            profile = profile_of(account, profiles)
-            if profile is not None:
-                found[account.account_id] = profile.id
-        per_snapshot[key] = found
+        found = per_snapshot[key] = _named(snapshot.accounts, profiles)
+    return found
+
+
+def _named(accounts: tuple[Account, ...], profiles: tuple[Profile, ...]) -> dict[str, str]:
+    heads = {re.split(r"[^a-z0-9]+", key)[0] for p in profiles for key in (p.id, _norm(p.name)) if key}
+    heads.discard("")
+    found = {}
+    for account in _mentioning(accounts, heads):
+        profile = profile_of(account, profiles)
+        if profile is not None:
+            found[account.account_id] = profile.id
     return found
 
 
 def _service_accounts(before: SiteIndex, after: SiteIndex, effects: Effects, profiles: tuple[Profile, ...],
                       explicit: Mapping[str, str]) -> list[Danger]:
     by_id = {p.id: p for p in profiles}
-    serving = {**named_service_accounts(before.snapshot, profiles), **explicit}
+    snapshot = before.snapshot
+    moved = effects.accounts()
+    if snapshot in _NAMED or len(moved) * 8 > len(snapshot.accounts):
+        named = named_service_accounts(snapshot, profiles)
+    else:  # few accounts move: look only at them (the whole site is read once it is worth it, then kept)
+        named = _named(tuple(a for a in map(before.account, sorted(moved)) if a is not None), profiles)
+    serving = {**named, **explicit}
     touched: dict[str, set[str]] = {}  # service account -> projects where its answers moved
     for m in effects.moves:
         for aid in m.accounts & serving.keys():
