@@ -188,6 +188,8 @@ def rows(quick: bool = False, path: Path | None = None, count: int | None = None
 
 
 def _whole_process(path: Path, sample: list[Asked], estimates: dict[tuple, float]) -> Row:
+    if sample:  # a warm-up, as for a user's second run: bytecode cached, the file in the OS cache
+        run_process(_cli_question(path, sample[0].question))
     runs = [run_process(_cli_question(path, a.question)) for a in sample]
     bare = [run_process([*_cli_question(path, a.question), "--no-fixes"]) for a in sample]
     walls = [w for w, _ in runs]
@@ -197,7 +199,7 @@ def _whole_process(path: Path, sample: list[Asked], estimates: dict[tuple, float
                cpu=statistics.median(c for _, c in runs),
                text=f"{fmt(statistics.median(walls))} (max {fmt(max(walls))})",
                baseline_text=f"~{fmt(statistics.median(baseline))} (est.)",
-               note=f"median of {len(sample)} denials from the same questions, one run each; CPU (user + system) "
+               note=f"median of {len(sample)} denials from the same questions, one run each after a warm-up; CPU (user + system) "
                     f"median {fmt(statistics.median(c for _, c in runs))}. Baseline ESTIMATED: the same process "
                     f"with --no-fixes (median {fmt(statistics.median(w for w, _ in bare))}) plus the per-cell "
                     "way's fixes for that question")
