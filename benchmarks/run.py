@@ -102,6 +102,18 @@ def _run(name: str, args: argparse.Namespace, say: Callable[[str], None]) -> Non
     say(f"    ({name}: {time.perf_counter() - started:.0f} s)")
 
 
+def _calibration(steps: int = 5_000_000) -> str:
+    """How fast this machine runs plain Python right now: a fixed loop's CPU and wall time, so runs on a busy
+    and on a quiet machine can be compared (CPU time inflates too when other processes share the cores)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for i in range(steps):
+        total += i
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return (f"calibration: {steps:,} steps of a Python loop in {cpu * 1e9 / steps:.0f} ns of CPU each "
+            f"({wall * 1e9 / steps:.0f} ns wall)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(ROOT / "benchmarks" / "big-site.jpsnap"),
@@ -128,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"jira-perms benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs" + (" (quick)" if args.quick else ""))
+    say(_calibration())
     say("\n".join(header()))
     for name in chosen:
         if name in skipped:
