@@ -12,7 +12,7 @@ Sections (each a module of this folder exposing ``rows(...)``, see README.md):
   cli     ``jira-perms --help`` and ``explain --demo`` as whole processes
   tui     the TUI in a real terminal (tmux): pick to verdict with fixes, key-to-repaint (benchmarks/tui_bench.py)
   sync    sync of the 50k site from the fake Jira: requests vs the bound, 20 ms latency, local rate
-  dc      sync of the same site from the fake Data Center server (benchmarks/dc_sync_bench.py)
+  dc      the 50k site as Data Center, synced by ``jira-perms sync`` with a PAT: requests vs the bound, 20 ms
   pytest  ``pytest -q`` wall time
   sets    set evaluation (explain without fixes, who-can, matrices, memory) beside the naive scan
   whatif  ``jira-perms whatif`` on the 50k site as whole processes, beside ``diff`` of a changed copy (issue 16)
@@ -41,8 +41,8 @@ from benchmarks.table import Row, as_installed, header, normalize, render  # noq
 SECTIONS = ("fixes", "load", "cli", "tui", "sync", "dc", "pytest", "sets", "whatif")
 TITLES = {
     "fixes": "Fixes at scale", "load": "Load", "cli": "Cold start", "tui": "TUI in a real terminal",
-    "sync": "Sync requests", "dc": "Data Center sync", "pytest": "A fast suite", "sets": "Set evaluation (issue 7)",
-    "whatif": "What-if (issue 16)",
+    "sync": "Sync requests", "dc": "Data Center sync (issue 15)", "pytest": "A fast suite",
+    "sets": "Set evaluation (issue 7)", "whatif": "What-if (issue 16)",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from explorer.core.model import SUPPLIED_BY_HAND, Deployment, Fact, FactKind, Status
+from explorer.core.render.explain import explanation_text
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.queries import who_can
@@ -94,6 +95,18 @@ def test_membership_through_a_chain_of_nested_groups():
     snap = nesting_supplied(nested(DEV_SITE, developers=("contractors",), contractors=("backend",)))
     exp = answer(snap, "u1", EDIT, "ENG")
     assert exp.verdict is ALLOWED and "nested group developers > contractors > backend" in text_of(exp)
+
+
+def test_the_text_answer_reads_whole_at_80_columns_with_a_nesting_path_on_one_line():
+    snap = nesting_supplied(nested(DEV_SITE, developers=("backend",), backend=("platform-engineering-contractors",)))
+    snap = replace(snap, groups=(*snap.groups, replace(snap.groups[0], name="platform-engineering-contractors",
+                                                       members=("u2",), subgroups=())),
+                   accounts=tuple(replace(a, display_name="Eve \x1b[2J Evans") if a.account_id == "u2" else a
+                                  for a in snap.accounts))
+    text = explanation_text(evaluate(snap, "u2", EDIT, "ENG"), snap)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "developers > backend > platform-engineering-contractors" in text  # never split across lines
+    assert "\x1b" not in text and "Eve \\x1b[2J Evans" in text  # wrapping keeps escapes visible
 
 
 def test_without_the_nesting_the_proof_says_possibly_through_a_nested_group():

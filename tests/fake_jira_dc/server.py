@@ -41,8 +41,8 @@ class FakeJiraDC(FakeJira):
     def __init__(self, site: Snapshot, *, users: dict[str, tuple[str, str]] | None = None,
                  pats: dict[str, str] | None = None, expired_pats: frozenset[str] = frozenset(),
                  pats_enabled: bool = True, user_list: bool = True, group_picker_cap: int | None = None,
-                 faults: Faults | None = None) -> None:
-        super().__init__(site, users=None, faults=faults)
+                 faults: Faults | None = None, record: bool = True) -> None:
+        super().__init__(site, users=None, faults=faults, record=record)
         self.rules = FakeDCRules(site)
         self.passwords = users or {}
         self.pats = pats or {}

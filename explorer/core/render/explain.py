@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from explorer.core.escape import md, text_lines
+import textwrap
+
+from explorer.core.escape import md, text_lines, visible
 from explorer.core.model import Account, Fact, Snapshot
-from explorer.core.render.citations import Rule, cited, footer_markdown, footer_text, rules_json
+from explorer.core.render.citations import WIDTH, Rule, cited, footer_markdown, footer_text, rules_json
 from explorer.core.replay import catalogue
 from explorer.core.replay.decisions import DECISIONS
 from explorer.core.replay.explanation import KIND_LABELS, Check, Explanation, Fix, Kind, Verdict
@@ -106,42 +108,52 @@ def rules_cited(exp: Explanation) -> list[Rule]:
 
 
 def explanation_text(exp: Explanation, snapshot: Snapshot | None = None) -> str:
+    """The answer as plain text, every line wrapped at 80 columns under its own start (symbols keep their column)."""
     out: list[str] = []
     out.append(f"{BANNER[exp.verdict]}  {exp.account.display_name} · {catalogue.display_name(exp.permission)} · "
                f"{_where(exp)}")
     out.append("")
-    out.append(exp.headline)
+    _wrap(out, exp.headline)
     out.append("")
     if snapshot is not None:
-        out.append(f"Site {snapshot.site.url}, snapshot taken {when(snapshot.provenance.taken_at)}.")
+        _wrap(out, f"Site {snapshot.site.url}, snapshot taken {when(snapshot.provenance.taken_at)}.")
     if exp.scheme_name:
-        out.append(f"Permission scheme: {exp.scheme_name}.")
+        _wrap(out, f"Permission scheme: {exp.scheme_name}.")
     if snapshot is not None or exp.scheme_name:
         out.append("")
     out.append("What Jira checks, in order:")
     for kind, lines in proof_blocks(exp):
         if kind is Kind.GRANT:
             symbol, heading = grant_block_heading(exp, lines)
-            out.append(f"  {symbol} {grant_block_label(lines)}: {heading}")
+            _wrap(out, f"{grant_block_label(lines)}: {heading}", f"  {symbol} ", 4)
             for line in lines:
-                out.append(f"      {line.symbol} {line.summary}")
+                _wrap(out, line.summary, f"      {line.symbol} ", 8)
                 _children_text(out, line, 10)
             continue
         check = lines[0]
-        out.append(f"  {check.symbol} {KIND_LABELS[check.kind]}: {check.summary}")
+        _wrap(out, f"{KIND_LABELS[check.kind]}: {check.summary}", f"  {check.symbol} ", 4)
         _children_text(out, check, 6)
     _fixes_text(out, exp)
     conflicts = _conflicts(exp)
     if conflicts:
         out.append("")
-        out.append("Note: " + " ".join(conflicts))
+        _wrap(out, "Note: " + " ".join(conflicts))
     out += footer_text(rules_cited(exp))
     return text_lines(out)
 
 
+def _wrap(out: list[str], text: str, first: str = "", rest: int = 0) -> None:
+    """``text`` after ``first`` (an indent and a symbol), wrapped at 80 columns with later lines at ``rest``; a
+    nesting path (``developers > contractors``) stays on one line."""
+    kept = visible(text, one_line=True).replace(" > ", "\xa0>\xa0")
+    lines = textwrap.wrap(kept, WIDTH, initial_indent=first, subsequent_indent=" " * rest, break_on_hyphens=False,
+                          break_long_words=False)
+    out += [line.replace("\xa0>\xa0", " > ") for line in lines] or [first.rstrip()]
+
+
 def _children_text(out: list[str], check: Check, indent: int) -> None:
     for child in check.children:
-        out.append(" " * indent + f"{child.symbol} {child.summary}")
+        _wrap(out, child.summary, " " * indent + f"{child.symbol} ", indent + 2)
         _children_text(out, child, indent + 4)
 
 
@@ -152,19 +164,19 @@ def _fixes_text(out: list[str], exp: Explanation) -> None:
             out.append("")
             out.append("To get a definite answer, give the snapshot what it lacks:")
             for fact in facts:
-                out.append(f"  - {fact.describe()}; {fact.remedy()}")
+                _wrap(out, f"{fact.describe()}; {fact.remedy()}", "  - ", 4)
     if exp.verdict is not Verdict.DENIED:
         return
     out.append("")
     if not exp.fixes:
         out.append("No single change found that would allow it (see the failed checks above).")
         return
-    out.append("How to fix it (smallest change first, each proved by replaying the check with it applied):")
+    _wrap(out, "How to fix it (smallest change first, each proved by replaying the check with it applied):")
     for number, fix in enumerate(exp.fixes, 1):
-        out.append(f"  {number}. {fix.summary}.")
-        out.append(f"     Blast radius: {fix.blast_summary}.")
+        _wrap(out, f"{fix.summary}.", f"  {number}. ", 5)
+        _wrap(out, f"Blast radius: {fix.blast_summary}.", "     ", 5)
         if fix.note:
-            out.append(f"     {fix.note}")
+            _wrap(out, fix.note, "     ", 5)
 
 
 def when(iso: str) -> str:

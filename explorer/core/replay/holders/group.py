@@ -14,7 +14,7 @@ from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.scope import Scope
 from explorer.core.replay.triset import TriSet
 
-ANYONE = "Group (Anyone): anyone, logged in or not"
+ANYONE = "Group (Anyone)"
 
 
 def _anyone(holder: Holder) -> bool:
@@ -34,8 +34,8 @@ class Group(HolderType):
 
     def match(self, ix: SiteIndex, holder: Holder, ctx: Context, label: str, depth: int) -> HolderMatch:
         if _anyone(holder):
-            return HolderMatch(Match.MATCHED, label, "a group grant without a group matches everyone, logged in or "
-                               "not (rules section 3.2)", via=("Group (Anyone)",))
+            return HolderMatch(Match.MATCHED, label, "a group grant naming no group is for everyone, logged in or "
+                               "not (rules section 3.2)", via=(ANYONE,))
         name = ctx.account.display_name
         group = ix.group_name(holder) or ""
         member, missing = ix.in_group(ctx.account.account_id, group)
@@ -59,7 +59,7 @@ class Group(HolderType):
         return scope.group(scope.ix.group_name(holder) or "")
 
     def via(self, ix: SiteIndex, holder: Holder, project: Project, issue: Issue | None) -> str:
-        return "Group (Anyone)" if _anyone(holder) else f"group {ix.group_name(holder)}"
+        return ANYONE if _anyone(holder) else f"group {ix.group_name(holder)}"
 
 
 GROUP = Group()
