@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 import time
@@ -114,6 +115,18 @@ def _calibration(steps: int = 5_000_000) -> str:
             f"({wall * 1e9 / steps:.0f} ns wall)")
 
 
+def _project_python() -> None:
+    """Go on under the checkout's virtualenv when started with a Python that lacks jira-perms' dependencies
+    (``python benchmarks/run.py`` from a shell without the venv active); say how to get one if there is none."""
+    if importlib.util.find_spec("msgspec") is not None:
+        return
+    venv = ROOT / ".venv"
+    if (venv / "bin" / "python").exists() and Path(sys.prefix).resolve() != venv.resolve():
+        os.execv(str(venv / "bin" / "python"), [str(venv / "bin" / "python"), __file__, *sys.argv[1:]])
+    raise SystemExit(f"run.py: this Python ({sys.executable}) lacks jira-perms' dependencies: "
+                     f"python3 -m venv .venv && .venv/bin/pip install -e '.[test]' pytest-xdist, then run it again")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", default=str(ROOT / "benchmarks" / "big-site.jpsnap"),
@@ -124,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=None, help="explain questions (default 200; quick 60)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
+    _project_python()
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
     skipped = {s.strip() for s in args.skip.split(",") if s.strip()}
     unknown = (set(chosen) | skipped) - set(SECTIONS)
