@@ -11,7 +11,8 @@ Sections (each a module of this folder exposing ``rows(...)``, see README.md):
   load    snapshot read + index of the 50k site (benchmarks/load_bench.py)
   cli     ``jira-perms --help`` and ``explain --demo`` as whole processes
   tui     the TUI in a real terminal (tmux): pick to verdict with fixes, key-to-repaint (benchmarks/tui_bench.py)
-  sync    sync of the 50k site from the fake Jira: requests vs the bound, 20 ms latency, local rate
+  sync    ``jira-perms sync`` of the 50k site from the fake Jira over HTTP: requests beside the old way and the
+          lower bound, the ratio to the bound at 20 ms latency, requests per second (benchmarks/sync_bench.py)
   dc      the 50k site as Data Center, synced by ``jira-perms sync`` with a PAT: requests vs the bound, 20 ms
   pytest  ``pytest -q`` wall time
   sets    set evaluation (explain without fixes, who-can, matrices, memory) beside the naive scan
@@ -59,7 +60,7 @@ def _section(name: str, args: argparse.Namespace) -> list:
     if name == "tui":
         return _module("tui_bench").rows(quick, path if path.exists() else None)
     if name == "sync":
-        return _module("sync_bench").rows(quick)
+        return _module("sync_bench").rows(quick, path)
     if name == "dc":
         return _rows_of("dc_sync_bench")(quick)
     if name == "pytest":
