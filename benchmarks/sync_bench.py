@@ -250,6 +250,7 @@ def table(m: Measured) -> list[Row]:
         old = f"{ISSUE_12['requests']:,} (issue 12)" if full else "-"
     same = {None: "the old way not run (--quick)", True: "the same facts as the old way's snapshot (so the same "
             "verdicts)", False: "FACTS DIFFER from the old way's snapshot"}[m.same_content]
+    small = "" if full else "; not judged: the target is for the 50k site (here start-up and writing weigh more)"
     where = ", ".join(f"{k} {n:,}" for k, n in local.by_endpoint.most_common(4))
     return [
         Row(f"sync requests ({m.accounts:,}-account site)", None, target="< 65,000",
@@ -259,18 +260,18 @@ def table(m: Measured) -> list[Row]:
                  f"bound at {LATENCY * 1000:.0f} ms: {local.requests:,} requests x {LATENCY * 1000:.0f} ms / "
                  f"{CONCURRENCY} in flight = {local.requests * LATENCY / CONCURRENCY:.0f} s; most asked: {where}; "
                  f"global permissions: {m.globals_detail.split(':')[0]}"
-                 + ("" if full else "; a smaller site than the target's (the target is for the 50k site)")),
+                 + small),
         Row(f"sync at {LATENCY * 1000:.0f} ms latency / lower bound", slow.wall, target="<= 1.2x", cpu=slow.cpu,
-            text=f"{ratio:.2f}x", baseline_text=f"{ISSUE_12['ratio']:.2f}x (issue 12)", met=ratio <= 1.2,
-            note=f"the whole jira-perms sync process: {slow.wall:.0f} s for {slow.requests:,} requests, bound "
-                 f"{bound:.0f} s (the sync itself {slow.phase:.0f} s = {slow.phase / bound:.2f}x); the smallest "
-                 f"answer reaches {m.floor_ratio:.2f}x on this machine now"),
+            text=f"{ratio:.2f}x", baseline_text=f"{ISSUE_12['ratio']:.2f}x (issue 12)", met=ratio <= 1.2 if full else None,
+            note=f"the whole jira-perms sync process: {slow.wall:.1f} s for {slow.requests:,} requests, bound "
+                 f"{bound:.1f} s (the sync itself {slow.phase:.1f} s = {slow.phase / bound:.2f}x); the smallest "
+                 f"answer reaches {m.floor_ratio:.2f}x on this machine now" + small),
         Row("sync requests per second, no latency", local.wall, target=">= 900/s", cpu=local.cpu,
-            text=f"{rate:,.0f}/s", baseline_text=f"~{ISSUE_12['rate']:.0f}/s (issue 12)", met=rate >= 900,
+            text=f"{rate:,.0f}/s", baseline_text=f"~{ISSUE_12['rate']:.0f}/s (issue 12)", met=rate >= 900 if full else None,
             note=f"the whole process: {local.requests:,} requests in {local.wall:.1f} s (the sync itself "
                  f"{local.phase:.1f} s = {local.requests / local.phase:,.0f}/s); process CPU {cpu_ms:.2f} ms per "
                  f"request (was ~{ISSUE_12['cpu_ms']} ms), the fake server {m.server_cpu_ms:.2f} ms on the same 2 "
-                 f"cores; the smallest answer reaches {m.ceiling:,.0f}/s on this machine now"),
+                 f"cores; the smallest answer reaches {m.ceiling:,.0f}/s on this machine now" + small),
     ]
 
 
