@@ -143,6 +143,7 @@ def named_service_accounts(snapshot: Snapshot, profiles: tuple[Profile, ...]) ->
 
 
 def _named(accounts: tuple[Account, ...], profiles: tuple[Profile, ...]) -> dict[str, str]:
+    """accountId -> profile id of those of ``accounts`` whose name or email says which profile they serve."""
     heads = {re.split(r"[^a-z0-9]+", key)[0] for p in profiles for key in (p.id, _norm(p.name)) if key}
     heads.discard("")
     found = {}
