@@ -3,7 +3,7 @@
     .venv/bin/python scripts/screenshots.py [--out screenshots]
 
 Every screen at 80x24 (``<screen>-80x24.svg``: what an admin over SSH gets; the README shows these first),
-and the main ones again at 120x36.  Deterministic: a fixed clock (the demo is 3 days old), a fixed redaction
+and the main ones again at 120x40.  Deterministic: a fixed clock (the demo is 3 days old), a fixed redaction
 key (the pseudonyms are the same on every run), no cursor blink, workers awaited before each picture.
 """
 
@@ -26,7 +26,7 @@ NOW = dt.datetime(2026, 11, 5, 12, 0, tzinfo=dt.UTC)
 KEY = b"jira-perms-screenshots-key-32byt"
 BACKBONE = "712020:c8ba27fb-b422-4dbf-a78d-a7173894dee3"
 FACTORY = "712020:80409efe-9b29-4ecc-9959-13357f626516"
-SMALL, LARGE = (80, 24), (120, 36)
+SMALL, LARGE = (80, 24), (120, 40)
 
 Steps = Callable[[object], Awaitable[None]]
 

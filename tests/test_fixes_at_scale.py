@@ -176,3 +176,24 @@ def test_the_first_fixes_need_only_their_own_exact_sizes(data):
 
     expected = sorted(items, key=lambda i: exact[i])[:limit]
     assert smallest(items, key, settle, limit) == expected
+
+
+def test_a_site_wide_blast_radius_names_a_few_projects_and_counts_the_rest():
+    """A site-wide fix on a 2,000-project site once listed every project (26,000 characters in one sentence):
+    the blast radius names the eight projects it grants most in and counts the others."""
+    from explorer.core.replay.fixes import explain
+    from explorer.core.replay.fixes.blast import blast_words
+    from explorer.store.snapshot_file import load_demo
+
+    exp = explain(load_demo(), "712020:c8ba27fb-b422-4dbf-a78d-a7173894dee3", "DELETE_OWN_ATTACHMENTS", "ENG")
+    per_project = {f"P{n:04}": 1 + n % 3 for n in range(2000)}
+    admin = [f"P{n:04}" for n in range(12)]
+    text = blast_words(per_project, admin, 0, (), False, exp)
+    assert f"also grants {exp.account.display_name} {sum(per_project.values())} other permissions (" in text
+    assert text.count(" in P") == 8 + 1 and len(text) < 400  # eight "n in P…", then "Administer Projects in P…"
+    named = sum(int(part.split(" in ")[0]) for part in text.split("(", 1)[1].split(" and ")[0].split(", "))
+    assert f" and {sum(per_project.values()) - named} in 1992 more projects)" in text
+    assert text.endswith("including Administer Projects in P0000, P0001, P0002, P0003, P0004, P0005, P0006, P0007 "
+                         "and 4 more projects")
+    few = blast_words({"ENG": 2, "OPS": 1}, [], 0, (), False, exp)
+    assert few.endswith("3 other permissions (2 in ENG, 1 in OPS)")

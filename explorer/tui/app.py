@@ -193,17 +193,26 @@ class JiraPermsApp(App[None]):
 
         Yields a token for :meth:`relabel` (e.g. a sync's percentage).
         """
-        self._job_ids += 1
-        token = self._job_ids
-        self._call(self._job_started, token, label)
+        token = self.begin_job(label)
         try:
             yield token
         finally:
-            self._call(self._job_ended, token)
+            self.end_job(token)
+
+    def begin_job(self, label: str) -> int:
+        """:meth:`job` for work that starts on one thread and ends on another; pair with :meth:`end_job`."""
+        self._job_ids += 1
+        token = self._job_ids
+        self._call(self._job_started, token, label)
+        return token
+
+    def end_job(self, token: int) -> None:
+        self._call(self._job_ended, token)
 
     def relabel(self, token: int, label: str) -> None:
         if token in self.jobs:
             self.jobs[token] = (label, self.jobs[token][1])
+            self._call(self.bump_status)
 
     def _call(self, fn, *args) -> None:
         """Run ``fn`` on the UI thread, from it or from a worker thread."""

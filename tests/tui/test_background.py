@@ -45,6 +45,7 @@ class Gate:
 async def test_a_new_question_supersedes_the_one_in_flight(monkeypatch):
     gate = Gate(explain_screen.explain, lambda snap, acc, perm, *a, **k: perm == "DELETE_OWN_ATTACHMENTS")
     monkeypatch.setattr(explain_screen, "explain", gate)
+    monkeypatch.setattr(explain_screen, "is_indexed", lambda snap: False)  # as a big site's first question
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -90,6 +91,35 @@ async def test_the_proof_shows_at_once_and_the_fixes_follow(monkeypatch):
         await answered(pilot)
         assert screen.result.fixes and not screen.fixes_pending
         assert "c copy" in bar_lines(app)[1]
+
+
+async def test_on_an_indexed_site_the_verdict_comes_with_the_pick_and_only_the_fixes_wait(monkeypatch):
+    """The verdict and proof take well under a millisecond once the site is indexed: worked out in the pick's own
+    handler, so they reach the screen in the same repaint (a worker would cost a frame and its start-up, tens
+    of ms, hundreds on a loaded machine); only the fixes go to a worker.  Before the index exists (a big
+    site's first question) everything runs in the worker."""
+    threads: dict[bool, str] = {}
+
+    def spy(*args, with_fixes=True, **kwargs):
+        threads[with_fixes] = threading.current_thread().name
+        return real(*args, with_fixes=with_fixes, **kwargs)
+
+    real = explain_screen.explain
+    monkeypatch.setattr(explain_screen, "explain", spy)
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        main = threading.current_thread().name
+        app.push_screen(explain_screen.ExplainScreen(app.current_ref, DENIAL))
+        await answered(pilot)
+        assert threads[False] == main and threads[True] != main
+        assert app.screen.result.fixes and "Replaying" not in screen_text(app)
+        await pilot.press("escape")
+        threads.clear()
+        monkeypatch.setattr(explain_screen, "is_indexed", lambda snap: False)
+        app.push_screen(explain_screen.ExplainScreen(app.current_ref, DENIAL))
+        await answered(pilot)
+        assert threads[False] != main and threads[True] != main
 
 
 async def test_who_can_and_matrix_work_in_the_background(monkeypatch):

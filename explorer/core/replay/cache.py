@@ -32,3 +32,6 @@ def index_for(snapshot: Snapshot, *, copy_of: Snapshot | None = None) -> SiteInd
     return index
 
 
+def is_indexed(snapshot: Snapshot) -> bool:
+    """Whether the index of ``snapshot`` is built (a question about it then takes well under a millisecond)."""
+    return snapshot in _CACHE

@@ -10,6 +10,8 @@ screen; ``/`` finds text in it.
 
 from __future__ import annotations
 
+import threading
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,7 @@ from textual.widgets import Button, Static
 from explorer.core.errors import UserError
 from explorer.core.render.explain import explanation_json, explanation_markdown, explanation_text
 from explorer.core.replay import catalogue
+from explorer.core.replay.cache import is_indexed
 from explorer.core.replay.explanation import Explanation, Verdict
 from explorer.core.replay.fixes import explain
 from explorer.tui.actions import EXPLAIN, FIND, Hint, bindings
@@ -208,32 +211,58 @@ class ExplainScreen(ReadingScreen):
             self.proof.clear()
             self.refresh_bars()
             return
-        banner.show_message("⟳ Replaying Jira's checks…")
         is_global = catalogue.is_global_permission(self.permission)  # type: ignore[arg-type]
-        self._evaluate(self.question, snap, self._account_view_id(), self.permission,
-                       None if is_global else self.project, None if is_global else self.issue)
+        question = (self.question, snap, self._account_view_id(), self.permission,
+                    None if is_global else self.project, None if is_global else self.issue)
+        if not is_indexed(snap):  # the first question of a big site builds its index: in the worker
+            banner.show_message("⟳ Replaying Jira's checks…")
+            self._evaluate(*question)
+            return
+        # The site is indexed: the verdict and proof take well under a millisecond, so they are shown in the
+        # same repaint as the last pick (no worker to start, no "replaying" frame first); the fixes follow.
+        first = _first_answer(*question[1:])
+        if isinstance(first, str):
+            self._failed(self.question, first)
+        elif _wants_fixes(first):
+            painted = threading.Event()
+            job = self.app.begin_job("finding fixes")  # type: ignore[attr-defined]
+            self._show(self.question, first, True, painted)
+            self._evaluate(*question, shown=(painted, job))
+        else:
+            self.workers.cancel_group(self, "explain")  # an older question's fixes are not wanted any more
+            self._show(self.question, first, False)
 
     @work(thread=True, exclusive=True, group="explain", description="explain")
     def _evaluate(self, question: int, snap, account: str, permission: str, project: str | None,
-                  issue: str | None) -> None:
+                  issue: str | None, shown: tuple[threading.Event, int] | None = None) -> None:
+        """In the background: the verdict and proof (unless ``shown``: set once on screen, and the status bar's
+        job), then the fixes; one job in the status bar throughout."""
         app = self.app
-        with app.job("explaining"):  # type: ignore[attr-defined]
-            try:
-                first = explain(snap, account, permission, None if issue else project, issue, with_fixes=False)
-            except UserError as e:
-                app.call_from_thread(self._failed, question, str(e))
+        painted, job = shown if shown is not None else (None, app.begin_job("explaining"))  # type: ignore[attr-defined]
+        try:
+            if painted is None:
+                first = _first_answer(snap, account, permission, project, issue)
+                if isinstance(first, str):
+                    app.call_from_thread(self._failed, question, first)
+                    return
+                painted = threading.Event()
+                app.call_from_thread(self._show, question, first, _wants_fixes(first), painted)
+                if not _wants_fixes(first) or question != self.question:
+                    return
+                app.relabel(job, "finding fixes")  # type: ignore[attr-defined]
+            # The verdict reaches the terminal before the fixes start: this thread would otherwise hold the GIL
+            # through much of the UI thread's repaint (hundreds of ms on a loaded machine).
+            painted.wait(0.5)
+            if question != self.question:
                 return
-            wants_fixes = first.verdict is Verdict.DENIED and first.project_key is not None
-            app.call_from_thread(self._show, question, first, wants_fixes)
-            if not wants_fixes or question != self.question:
-                return
-        with app.job("finding fixes"):  # type: ignore[attr-defined]
             try:
                 full = explain(snap, account, permission, None if issue else project, issue)
             except UserError as e:
                 app.call_from_thread(self._failed, question, str(e))
                 return
             app.call_from_thread(self._show, question, full, False)
+        finally:
+            app.end_job(job)  # type: ignore[attr-defined]
 
     def _failed(self, question: int, message: str) -> None:
         if question != self.question:
@@ -243,8 +272,10 @@ class ExplainScreen(ReadingScreen):
         self.proof.clear()
         self.refresh_bars()
 
-    def _show(self, question: int, result: Explanation, fixes_pending: bool) -> None:
-        """An answer arrived: shown only if it is for the current question."""
+    def _show(self, question: int, result: Explanation, fixes_pending: bool,
+              painted: threading.Event | None = None) -> None:
+        """An answer arrived: shown only if it is for the current question (``painted`` is set once it is on
+        the screen)."""
         if question != self.question:
             return
         keep = self.result is not None and self.result.verdict is result.verdict
@@ -253,6 +284,8 @@ class ExplainScreen(ReadingScreen):
         self.query_one(VerdictBanner).show(result)
         self.proof.show_lines(proof_lines(result, fixes_pending), keep_scroll=keep)
         self.refresh_bars()
+        if painted is not None:
+            self.call_after_refresh(painted.set)
 
     def show_verification(self, answer) -> None:
         """Jira's own answer (v), shown under the verdict."""
@@ -319,3 +352,16 @@ class ExplainScreen(ReadingScreen):
             ".txt": explanation_text(self.result, snap),
             ".json": json.dumps(explanation_json(self.result, snap), indent=2, ensure_ascii=False) + "\n",
         }
+
+
+def _first_answer(snap, account: str, permission: str, project: str | None, issue: str | None) -> Explanation | str:
+    """The verdict and proof without fixes, or the one line saying why the question has no answer."""
+    try:
+        return explain(snap, account, permission, None if issue else project, issue, with_fixes=False)
+    except UserError as e:
+        return str(e)
+
+
+def _wants_fixes(first: Explanation) -> bool:
+    """Fixes are looked for on a denial in a project (or an issue of one)."""
+    return first.verdict is Verdict.DENIED and first.project_key is not None

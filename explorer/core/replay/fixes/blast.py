@@ -413,6 +413,9 @@ def blast_summary(gained: list[tuple[str, str]], others: int, combo: tuple[Candi
     return blast_words(per_project, admin, others, combo, issue_only, exp)
 
 
+_LISTED = 8  # projects named in a blast radius; the rest are counted (a site-wide fix would list 2,000)
+
+
 def blast_words(per_project: dict[str, int], admin: list[str], others: int, combo: tuple[Candidate, ...],
                 issue_only: bool, exp: Explanation) -> str:
     """The blast radius in words, from how many other permissions it grants per project and where it
@@ -427,11 +430,16 @@ def blast_words(per_project: dict[str, int], admin: list[str], others: int, comb
         if issue_only:
             text = f"also gives {who} {total} other {noun} on {exp.issue_key}"
         else:
-            parts = ", ".join(f"{n} in {key}"
-                              for key, n in sorted(per_project.items(), key=lambda kv: (-kv[1], kv[0])))
+            ranked = sorted(per_project.items(), key=lambda kv: (-kv[1], kv[0]))
+            parts = ", ".join(f"{n} in {key}" for key, n in ranked[:_LISTED])
+            if len(ranked) > _LISTED:
+                rest = ranked[_LISTED:]
+                parts += f" and {sum(n for _, n in rest)} in {len(rest)} more projects"
             text = f"also grants {who} {total} other {noun} ({parts})"
             if admin:
-                text += f", including Administer Projects in {', '.join(admin)}"
+                listed = ", ".join(admin[:_LISTED])
+                more = f" and {len(admin) - _LISTED} more projects" if len(admin) > _LISTED else ""
+                text += f", including Administer Projects in {listed}{more}"
     if others:
         reach = f"makes {exp.issue_key} visible to" if issue_only and not any(
             c.change.action == "add_grant" for c in combo) else "affects"
