@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from benchmarks.gen_site import generate
 from benchmarks.naive_fixes import naive_suggest_fixes
-from explorer.core.model import ANONYMOUS_ID, RoleActors, Snapshot
+from explorer.core.model import ANONYMOUS_ID, Deployment, RoleActors, Snapshot
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.fixes import suggest_fixes
@@ -24,8 +24,11 @@ from explorer.core.replay.fixes.blast import touched_projects
 from explorer.core.replay.fixes.ranking import smallest
 from explorer.core.replay.fixes.rows import BIT, PERMISSIONS, AccountRows
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.patch import Patch
 from tests.hypothesis_profiles import examples
 from tests.patch_strategies import patches, single_changes
+from tests.site_builder import ALL, BROWSE_LOGGED_IN, site
+from tests.site_builder import project as make_project
 from tests.strategies import PERMISSION_KEYS, snapshots
 
 SETTINGS = settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,3 +200,22 @@ def test_a_site_wide_blast_radius_names_a_few_projects_and_counts_the_rest():
                          "and 4 more projects")
     few = blast_words({"ENG": 2, "OPS": 1}, [], 0, (), False, exp)
     assert few.endswith("3 other permissions (2 in ENG, 1 in OPS)")
+
+
+def _nested_under(snapshot: Snapshot, parent: str, child: str) -> Snapshot:
+    return replace(snapshot, groups=tuple(replace(g, subgroups=(child,)) if g.name == parent else g
+                                          for g in snapshot.groups))
+
+
+def test_joining_a_group_nested_in_a_product_or_admin_group_reaches_every_project():
+    """Regression (thorough profile, seed 2): on Data Center joining a group joins the groups nesting it, so
+    when one of those gives product access or system administration, the change can reach every project."""
+    plain = site(deployment=Deployment.DATA_CENTER, groups={"developers": ["u2"], "sysadmins": ["u2"]},
+                 products={"jira-software": ALL, "jira-servicedesk": ["u2"]}, projects=[make_project("ENG"), make_project("OPS")],
+                 global_grants={"SYSTEM_ADMIN": ["sysadmins"]}, schemes={"S": [BROWSE_LOGGED_IN]})
+    join = Patch(groups=frozenset({("u1", "developers")}))
+    base = SiteIndex(plain)
+    assert touched_projects(base, base.with_patch(join), "u1", join) == set()
+    for parent in ("jira-servicedesk-users", "sysadmins"):
+        base = SiteIndex(_nested_under(plain, parent, "developers"))
+        assert touched_projects(base, base.with_patch(join), "u1", join) is None, parent

@@ -151,7 +151,8 @@ class _SiteTables:
             key for key in t.projects if ix.gap(FactKind.PROJECT_ROLES, key) is not None)
         # groups whose members get product access or Jira admin: their reach is every project
         self.product_groups = frozenset(g for groups in t.app_roles.values() for g in groups)
-        self.admin_groups = frozenset(g for g in t.global_groups.get(catalogue.ADMINISTER, ()) if g is not None)
+        admin_keys = (catalogue.ADMINISTER, "SYSTEM_ADMIN") if t.data_center else (catalogue.ADMINISTER,)
+        self.admin_groups = frozenset(g for k in admin_keys for g in t.global_groups.get(k, ()) if g is not None)
         self.broad_groups = self.product_groups | self.admin_groups
 
     def direct_roles(self, account_id: str) -> tuple[tuple[str, str], ...]:
@@ -220,16 +221,18 @@ def group_reach(ix: SiteIndex, group: str) -> set[str] | None:
     """Projects where joining ``group`` can change an account's project-level answers (None: every project).
 
     The schemes that grant to the group (``ix``'s hypothetical grants included), and the projects
-    where it is a role actor; every project when it gives product access or Jira admin.
+    where it is a role actor; every project when it gives product access or Jira admin.  On Data
+    Center joining a group joins the groups nesting it, so theirs count too.
     """
     site = _site_tables(ix)
-    if group in site.broad_groups:
+    joined = {group, *ix.t.ancestors.get(group, ())}
+    if joined & site.broad_groups:
         return None
-    schemes = set(site.group_schemes.get(group, ()))
+    schemes = {scheme_id for name in joined for scheme_id in site.group_schemes.get(name, ())}
     schemes.update(scheme_id for scheme_id, grant in ix.patch.grants
-                   if canonical_type(grant.holder.type) == "group" and ix.group_name(grant.holder) == group)
+                   if canonical_type(grant.holder.type) == "group" and ix.group_name(grant.holder) in joined)
     reach = {key for scheme_id in schemes for key in ix.projects_using(scheme_id)}
-    reach.update(project_key for project_key, _ in site.group_roles.get(group, ()))
+    reach.update(project_key for name in joined for project_key, _ in site.group_roles.get(name, ()))
     return reach
 
 
