@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pytest
 
 from explorer.store.snapshot_file import read_snapshot
 from tests.fake_jira import ADMIN_ID, USERS, FakeJira, Faults, generate_site
+from tests.hostile.bomb import gzip_bomb
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER_EMAIL = "marker@example.test"
@@ -285,16 +285,8 @@ def test_a_server_ignoring_start_at_is_caught_by_the_repeat(home):
     assert_bounded_and_clean(ran, home[0])
 
 
-def _gzip_bomb() -> bytes:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    parts = [compressor.compress(b'{"permissionSchemes": [{"id": 1, "name": "')]
-    parts += [compressor.compress(b"A" * (1 << 20)) for _ in range(1000)]  # 1 GB
-    parts.append(compressor.compress(b'"}]}') + compressor.flush())
-    return b"".join(parts)
-
-
 def test_a_gzip_bomb_is_refused_without_inflating_and_the_sync_goes_on(home):
-    bomb = _gzip_bomb()
+    bomb = gzip_bomb(b'{"permissionSchemes": [{"id": 1, "name": "', b"A", 1000, b'"}]}')  # 1 GB
     assert len(bomb) < 1_500_000
     with serve(raw=_bytes("/permissionscheme", bomb, {"Content-Encoding": "gzip"})) as fake:
         ran, target = sync(home, fake)

@@ -16,7 +16,6 @@ import ssl
 import subprocess
 import threading
 import tracemalloc
-import zlib
 
 import pytest
 
@@ -30,6 +29,7 @@ from explorer.jira.errors import (
     WrongSite,
 )
 from explorer.jira.limits import MB, Limits, RetryPolicy
+from tests.hostile.bomb import gzip_bomb
 from tests.hostile.stub import StubServer, head_bytes
 
 EMAIL = "marker@example.test"
@@ -117,18 +117,8 @@ def test_a_phase_deadline_names_the_phase():
 # ---------------------------------------------------------------------------- sizes and encodings
 
 
-def _bomb() -> bytes:
-    """~500 KB of gzip that inflates to 500 MB of JSON-looking text."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
-    chunk = b" " * (1 << 20)
-    parts = [compressor.compress(b'{"values": ["')]
-    parts += [compressor.compress(chunk) for _ in range(500)]
-    parts.append(compressor.compress(b'"]}') + compressor.flush())
-    return b"".join(parts)
-
-
 def test_a_gzip_bomb_is_refused_without_inflating_it():
-    bomb = _bomb()
+    bomb = gzip_bomb(b'{"values": ["', b" ", 500, b'"]}')  # 500 MB of JSON-looking text
     assert len(bomb) < 1_000_000
 
     def bombing(request, conn):
