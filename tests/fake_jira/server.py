@@ -154,7 +154,10 @@ class FakeJira:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-jira", daemon=True)
+        # serve_forever looks for a shutdown request every poll_interval: the default 0.5 s made every stop()
+        # wait ~0.4 s, most of the time some tests took
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="fake-jira", daemon=True)
         self._thread.start()
         return self
 

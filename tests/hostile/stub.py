@@ -102,7 +102,7 @@ class StubServer:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
         self._sock.listen(64)
-        self._sock.settimeout(0.2)
+        self._sock.settimeout(0.02)  # how often accept() looks at the stop flag: each exit waits up to this long
         self._lock = threading.Lock()
         self.port = self._sock.getsockname()[1]
         self._thread = threading.Thread(target=self._accept, daemon=True)
