@@ -1,22 +1,22 @@
-"""Jira Data Center through the command line, as users run it: real processes against the fake DC server.
+"""Jira Data Center through the command line, as users run it, against the fake DC server.
 
 The acceptance of issue 15: ``JIRA_API_TOKEN=<PAT> jira-perms sync --site URL -o dc.jpsnap`` (and with
 ``--email USERNAME`` for basic auth) gives a snapshot on which explain, who-can, matrix, audit, diff, report,
-redact and verify keep the Cloud contract (exit codes, JSON shape) with ``username`` added.
+redact and verify keep the Cloud contract (exit codes, JSON shape) with ``username`` added.  Commands run in
+the test's process as a child would run them (tests/cli_run.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from explorer.core.model import Deployment, FactKind, Status
 from explorer.store.snapshot_file import read_snapshot
+from tests.cli_run import run_cli
 from tests.fake_jira_dc import (
     ADMIN_PASSWORD,
     ADMIN_PAT,
@@ -44,13 +44,8 @@ def fake():
         yield server
 
 
-def run(*args: str, env: dict, token: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    full = {k: v for k, v in os.environ.items() if k != "JIRA_API_TOKEN"}
-    full.update(env)
-    if token is not None:
-        full["JIRA_API_TOKEN"] = token
-    result = subprocess.run([sys.executable, "-m", "explorer", *args], capture_output=True, text=True, env=full,
-                            timeout=180, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL)
+def run(*args: str, env: dict, token: str | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+    result = run_cli(*args, env={**env, "JIRA_API_TOKEN": token}, stdin=stdin)
     for secret in SECRETS:
         assert secret not in result.stdout + result.stderr
     return result
