@@ -160,6 +160,10 @@ async def test_13_reachability_comes_from_the_last_real_request(monkeypatch):
     config.add(SiteConfig(f"http://127.0.0.1:{port}", "ada@example.test"))
     save_config(config)
     monkeypatch.setenv("JIRA_API_TOKEN", "fake-token-1")
+    # The refused connection is retried as always, only with short pauses (the backoff has its own tests in
+    # tests/test_jira_client.py; its real pauses, 0.5 s doubling, would keep this test waiting ~15 s).
+    from explorer.jira import client, limits
+    monkeypatch.setattr(client, "RetryPolicy", lambda: limits.RetryPolicy(base_delay=0.01))
     app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
