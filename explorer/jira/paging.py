@@ -10,9 +10,10 @@
 * Cursors (Data Center ``user/list``: ``nextCursor``/``isLast``).
 
 A list stops with :class:`~explorer.jira.errors.PagingStopped` (holding what
-was read) when a page repeats the first one (the server ignores the offset) or
-the page before it (no progress: a trickle of the same junk), when it outgrows ``max_items``, or when the client's whole item budget is
-spent: a hostile server cannot make a paging loop run forever or fill memory.
+was read) when a page repeats the first one (the server ignores the offset)
+or the page before it (no progress: a trickle of the same junk), when it
+outgrows ``max_items``, or when the client's whole item budget is spent: a
+hostile server cannot make a paging loop run forever or fill memory.
 """
 
 from __future__ import annotations
