@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     which.add_argument("--profile", metavar="NAME", help="profile id or name (jira-perms profiles lists them)")
     which.add_argument("--all-profiles", action="store_true",
                        help="audit every profile and rank them by how well the account fits")
-    p.add_argument("--account", "-a", required=True, help="accountId, email or display name")
+    p.add_argument("--account", "-a", required=True, help="accountId (Data Center: username or key), email or display name")
     p.add_argument("--project", action=ListOption, metavar="KEY",
                    help="audit only this project (repeatable; commas allowed); default: every unarchived project")
     p.add_argument("--feature", action=ListOption, metavar="F",

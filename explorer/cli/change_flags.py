@@ -33,7 +33,7 @@ def add_change_flags(p: argparse.ArgumentParser, *, required: bool = False) -> N
     """The CHANGE flags, for whatif and for explain (answer under the changes)."""
     group = p.add_argument_group(
         "changes" + ("" if required else " (answer as if they were made)"),
-        f"Names are resolved as in explain (accountId, email or display name; permission key or name). "
+        f"Names are resolved as in explain (accountId (Data Center: username or key), email or display name; permission key or name). "
         f"HOLDER is one of: {', '.join(HOLDER_WORDS)}. Repeat flags for several changes; they apply in order.")
     for kind in Kind:
         group.add_argument(kind.flag, action=_Append, const=kind.value, metavar=f'"{SYNTAX[kind]}"',

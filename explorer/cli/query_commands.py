@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "fixes and the rules it relied on (jira-perms rules prints them).")
     add_snapshot_source(p)
     p.add_argument("--account", "-a", required=True,
-                   help="accountId, email or display name; 'anonymous' for a logged-out visitor")
+                   help="accountId (Data Center: username or key), email or display name; 'anonymous' for a logged-out visitor")
     p.add_argument("--permission", "-p", required=True, help="key (EDIT_ISSUES) or name ('edit issues')")
     _scope(p, required=False)
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "cells are escaped so that a spreadsheet shows them as text.")
     add_snapshot_source(p)
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--account", "-a", help="accountId, email or display name")
+    which.add_argument("--account", "-a", help="accountId (Data Center: username or key), email or display name")
     which.add_argument("--project", help="project key")
     p.add_argument("--permission", "-p", action=ListOption, metavar="P",
                    help="limit to these permissions (repeatable; commas allowed)")

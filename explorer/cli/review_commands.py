@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("old", nargs="?", metavar="OLD", help="the older snapshot file")
     p.add_argument("new", nargs="?", metavar="NEW", help="the newer snapshot file")
     p.add_argument("--demo", action="store_true", help="use the bundled demo site as OLD (then give only NEW)")
-    p.add_argument("--account", "-a", help="only this account (accountId, email or display name)")
+    p.add_argument("--account", "-a", help="only this account (accountId (Data Center: username or key), email or display name)")
     p.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     p.set_defaults(handler=cmd_diff)
 
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "explanation of one question), --project K (every account's permissions there), or --profile P "
                     "--account A (an integration-readiness audit).")
     add_snapshot_source(p, required=True)
-    p.add_argument("--account", "-a", help="accountId, email or display name")
+    p.add_argument("--account", "-a", help="accountId (Data Center: username or key), email or display name")
     p.add_argument("--project", help="project key")
     p.add_argument("--issue", help="issue key (with --account and --permission)")
     p.add_argument("--permission", "-p", help="explain this permission (with --account and --project or --issue)")
