@@ -207,6 +207,11 @@ class SyncRun:
             return  # the first problem found is the one reported
         self.facts[key] = Fact(kind, subject, status, endpoint, detail)
 
+    def members_bound(self, accounts: int) -> int | None:
+        """A group cannot hold more members than the site's ``accounts`` (when the account list is complete)."""
+        fact = self.facts.get((FactKind.ACCOUNTS, None))
+        return accounts + 1000 if fact is not None and fact.status is Status.COMPLETE else None
+
     def unusable(self, kind: FactKind, subject: str | None, endpoint: str, reason: object) -> None:
         """Record a fact whose answer could not be used, with the reason (scrubbed: it may quote the server)."""
         self.record(kind, subject, Status.TRUNCATED, endpoint, self.c.scrub.text(f"{_UNUSABLE}: {reason}", 300))
@@ -353,13 +358,6 @@ class _Sync(SyncRun):
         finally:
             self._accounts_ready.set()
 
-    def _members_bound(self) -> int | None:
-        """A group cannot hold more members than the site has accounts (when the account list is complete)."""
-        fact = self.facts.get((FactKind.ACCOUNTS, None))
-        if fact is None or fact.status is not Status.COMPLETE:
-            return None
-        return len(self.accounts) + 1000
-
     async def groups_part(self) -> None:
         endpoint = f"GET {API}/group/bulk"
         self.progress.say("fetching groups")
@@ -382,7 +380,7 @@ class _Sync(SyncRun):
             self.record(FactKind.GROUPS, None, Status.COMPLETE, endpoint)
             self.progress.expect("group members", len(details))
             await self._accounts_ready.wait()
-            bound = self._members_bound()
+            bound = self.members_bound(len(self.accounts))
             members = await all_of([self.members_of(name, gid, bound) for name, gid in details.items()])
             self.groups = [Group(name, gid, tuple(m or ())) for (name, gid), m in zip(details.items(), members)]
         self._members_ready.set()

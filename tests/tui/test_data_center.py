@@ -35,9 +35,10 @@ async def test_the_dc_demo_opens_with_its_badge(size):
         assert "jira.initech.example" in text and "DC demo" in text
 
 
-async def test_a_denial_through_a_nested_group_is_explained():
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_denial_through_a_nested_group_is_explained(size):
     app = dc_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         app.push_screen(ExplainScreen(app.current_ref, Context(account=DAVE, issue="PAY-7", project="PAY",
                                                                permission="EDIT_ISSUES")))
@@ -48,6 +49,9 @@ async def test_a_denial_through_a_nested_group_is_explained():
         lines = _proof_lines(app)
         assert any("nested group developers > contractors" in line for line in lines)
         assert any("Payments staff" in line for line in lines)
+        view = app.screen.query_one(ProofView)
+        assert view.rows and all(row.cell_len <= view.size.width for row in view.rows)  # read whole: wrapped
+        assert len(view.rows) > len(view.lines)  # at either width some proof line needs more than one row
 
 
 async def test_account_details_show_username_and_key():

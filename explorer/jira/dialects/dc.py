@@ -243,11 +243,6 @@ class _DCSync(SyncRun):
         finally:
             self._accounts_ready.set()
 
-    def _members_bound(self) -> int | None:
-        """A group cannot hold more members than the site has users (when the user list is complete)."""
-        fact = self.facts.get((FactKind.ACCOUNTS, None))
-        return len(self.listed) + 1000 if fact is not None and fact.status is Status.COMPLETE else None
-
     async def groups_part(self) -> None:
         self.progress.say("fetching groups")
         endpoint = f"GET {API}/groups/picker"
@@ -268,7 +263,7 @@ class _DCSync(SyncRun):
             self.not_published(FactKind.GROUP_NESTING, None)
             self.progress.expect("group members", len(names))
             await self._accounts_ready.wait()
-            bound = self._members_bound()
+            bound = self.members_bound(len(self.listed))
             members = await all_of([self.members_of(name, bound) for name in names])
             self.groups = [Group(name, "", tuple(m or ())) for name, m in zip(names, members)]
 
