@@ -16,6 +16,7 @@ from explorer.core.model import (
     Fact,
     FactKind,
     Grant,
+    Group,
     Holder,
     Issue,
     IssueSecurityScheme,
@@ -70,10 +71,29 @@ class ScanIndex(SiteIndex):
     def group_exists(self, name: str) -> bool:
         return any(g.name == name for g in self.snapshot.groups)
 
+    def _scan_member(self, account_id: str, group: Group) -> bool:
+        """A direct member, or on Data Center a member of a group nested in it (walking the group list)."""
+        if account_id in group.members:  # a tuple: a linear scan
+            return True
+        if not self.t.data_center:
+            return False
+        seen, todo = {group.name}, list(group.subgroups)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for g in self.snapshot.groups:
+                if g.name == name:
+                    if account_id in g.members:
+                        return True
+                    todo.extend(g.subgroups)
+        return False
+
     def in_group(self, account_id: str, group: str) -> tuple[Tri, Fact | None]:
         for g in self.snapshot.groups:
             if g.name == group:
-                if account_id in g.members:  # a tuple: a linear scan
+                if self._scan_member(account_id, g):
                     return True, None
                 gap = self.gap(FactKind.GROUP_MEMBERS, group)
                 return (None, gap) if gap is not None else (False, None)
@@ -82,7 +102,7 @@ class ScanIndex(SiteIndex):
         return None, self.absent(FactKind.GROUP_MEMBERS, group, "GET /rest/api/3/group/member")
 
     def groups_of(self, account_id: str) -> frozenset[str]:
-        return frozenset(g.name for g in self.snapshot.groups if account_id in g.members)
+        return frozenset(g.name for g in self.snapshot.groups if self._scan_member(account_id, g))
 
     def project(self, key: str) -> Project | None:
         for project in self.snapshot.projects:
@@ -99,7 +119,7 @@ class ScanIndex(SiteIndex):
             for group in actors.groups:
                 member, missing = self.in_group(account_id, group)
                 if member:
-                    return True, (f"group {group}", f"an actor of role {self.role_name(role_id)} in {project.key}"), None
+                    return True, (self.membership("", account_id, group)[1], f"an actor of role {self.role_name(role_id)} in {project.key}"), None
                 if member is None:
                     unknown = unknown or missing
         gap = self.gap(FactKind.PROJECT_ROLES, project.key)
