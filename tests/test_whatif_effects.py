@@ -174,3 +174,20 @@ def test_accounts_that_look_the_same_are_evaluated_once(case):
 
     with mock.patch.object(effects, "CLASS_THRESHOLD", 0):
         _check(*case)
+
+
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sites_with_changes())
+def test_rows_for_a_few_accounts_give_the_moves_of_set_evaluation(case):
+    """A project asked about a few accounts reads their rows of bits: the same moves, in the same order, as set
+    evaluation of the project."""
+    from unittest import mock
+
+    from explorer.core.whatif import effects
+
+    snap, items = case
+    changes = [parse_change(snap, kind, text) for kind, text in items]
+    fast = what_if(snap, changes).effects
+    with mock.patch.object(effects, "ROWS_MAX", 0):
+        slow = what_if(snap, changes).effects
+    assert fast.moves == slow.moves

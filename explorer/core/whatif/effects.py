@@ -7,8 +7,10 @@ another); :meth:`Effects.effects` spells it out as the :class:`~explorer.core.re
 ``jira-perms diff`` reports, in the same order, so the two can be compared.
 
 What keeps it fast on a large site: with one changed grant, the side that lacks it is asked first and
-accounts that have its permission anyway are not asked on the other side; where many accounts are asked,
-one account per class of accounts that every check there sees alike stands for its class
+accounts that have its permission anyway are not asked on the other side; a project asked about a few
+accounts (one account's change) reads each account's row of bits
+(:class:`~explorer.core.replay.fixes.rows.AccountRows`, worked out once per account and scheme); where many
+accounts are asked, one account per class of accounts that every check there sees alike stands for its class
 (:meth:`~explorer.core.review.diff.VerdictInputs.splitters`); an issue is asked only about the permissions
 whose answer on it may differ from the project's (:class:`~explorer.core.whatif.reach.IssueShape`) and only
 for accounts not denied everything in the project (an issue never allows more than its project, except with
@@ -26,10 +28,11 @@ from explorer.core.replay import bulk
 from explorer.core.replay.bulk import TriSet
 from explorer.core.replay.evaluator import evaluate_in
 from explorer.core.replay.explanation import Verdict
+from explorer.core.replay.fixes.rows import BIT, AccountRows, bits_to_keys
 from explorer.core.replay.holders import canonical_type
 from explorer.core.replay.index import SiteIndex
 from explorer.core.review.diff import Effect, Relevance, VerdictInputs
-from explorer.core.whatif.reach import EVERYONE, IssueShape, Scope
+from explorer.core.whatif.reach import EVERYONE, Accounts, IssueShape, Scope
 
 A, D, U = Verdict.ALLOWED, Verdict.DENIED, Verdict.UNKNOWN
 
@@ -95,6 +98,9 @@ class Effects:
 _NOBODY = TriSet(frozenset(), frozenset())
 CLASS_THRESHOLD = 256
 """Above this many accounts in a place, accounts that look the same to every check there are evaluated once."""
+ROWS_MAX = 8
+"""Up to this many accounts in a project: each account's row of bits (:mod:`~explorer.core.replay.fixes.rows`),
+worked out once per account and scheme, instead of set evaluation of the project."""
 
 
 def compute(before: SiteIndex, after: SiteIndex, scopes: Iterable[Scope], issues: dict[str, tuple[str, ...]], *,
@@ -124,9 +130,11 @@ class _Comparer:
         self.issues = issues
         self.shapes = (IssueShape(before), IssueShape(after))
         self._monotone_cache: dict[str, bool] = {}
+        self._rows: dict[tuple[int, str], AccountRows] = {}
+        self._universes: dict[tuple[str, int], tuple[Accounts, frozenset[str]]] = {}
 
     def scope(self, scope: Scope) -> list[Move]:
-        universe = self.everyone if scope.accounts is EVERYONE else frozenset(scope.accounts) & self.everyone
+        universe = self._universe(scope)
         perms = sorted(scope.permissions)
         project_key = scope.project_key
         if scope.issue_key is not None and project_key is not None:
@@ -135,23 +143,45 @@ class _Comparer:
                 project_key, scope.issue_key)
             perms = [p for p in perms if p in differing]
             if project_key in self.denied and self._monotone(project_key):  # an issue never allows more
-                denied, open_perms = self.denied[project_key]
-                universe = universe - denied
-                perms = [p for p in perms if p in open_perms]
+                perms = [p for p in perms if p in self.denied[project_key][1]]
         self.compared += 2 * len(perms)
         if not universe or not perms:
             moves, opened = [], {}
-        elif len(universe) > self.class_threshold and project_key is not None:
-            kept = self._still_allowed(scope, universe) if scope.widened is not None else frozenset()
-            moves, opened = self._by_classes(scope, perms, universe - kept)
-            if kept:  # unchanged here, but not denied: their issues are still to be looked at
-                opened = {p: opened.get(p, frozenset()) | kept for p in perms}
         else:
-            moves, opened = self._direct(scope, perms, universe)
+            moves, opened = self._evaluate(scope, perms, universe)
         if scope.issue_key is None and project_key is not None:
             reached = frozenset().union(*opened.values())
             self.denied[project_key] = (universe - reached, frozenset(p for p, a in opened.items() if a))
         return moves
+
+    def _universe(self, scope: Scope) -> frozenset[str]:
+        """The accounts to ask at the place: on an issue, not those denied everything in its project (an issue
+        never allows more than its project); worked out once for the issues of a project."""
+        accounts = scope.accounts
+        project_key = scope.project_key
+        on_issue = scope.issue_key is not None and project_key is not None
+        found = self._universes.get((project_key or "", id(accounts))) if on_issue else None
+        if found is not None and found[0] is accounts:
+            return found[1]
+        universe = self.everyone if accounts is EVERYONE else frozenset(accounts) & self.everyone
+        if on_issue and project_key is not None:
+            if project_key in self.denied and self._monotone(project_key):
+                universe = universe - self.denied[project_key][0]
+            self._universes[(project_key, id(accounts))] = (accounts, universe)  # keeps ``accounts`` alive
+        return universe
+
+    def _evaluate(self, scope: Scope, perms: list[str], universe: frozenset[str],
+                  ) -> tuple[list[Move], dict[str, frozenset[str]]]:
+        """The moves of the accounts at the place, and per permission those not denied it on both sides."""
+        if scope.issue_key is None and scope.project_key is not None and self._by_rows(universe, perms):
+            return self._from_rows(scope, perms, universe)
+        if len(universe) > self.class_threshold and scope.project_key is not None:
+            kept = self._still_allowed(scope, universe) if scope.widened is not None else frozenset()
+            moves, opened = self._by_classes(scope, perms, universe - kept)
+            if kept:  # unchanged here, but not denied: their issues are still to be looked at
+                opened = {p: opened.get(p, frozenset()) | kept for p in perms}
+            return moves, opened
+        return self._direct(scope, perms, universe)
 
     def _direct(self, scope: Scope, perms: list[str], universe: frozenset[str],
                 ) -> tuple[list[Move], dict[str, frozenset[str]]]:
@@ -176,6 +206,40 @@ class _Comparer:
             old, new = (b, a) if flip else (a, b)
             moves += _moves(scope, p, old, new, rest)
         return moves, opened
+
+    def _by_rows(self, universe: frozenset[str], perms: list[str]) -> bool:
+        return (len(universe) <= ROWS_MAX and ANONYMOUS_ID not in universe and all(p in BIT for p in perms)
+                and all(ix.account(a) is not None for ix in (self.a, self.b) for a in universe))
+
+    def _from_rows(self, scope: Scope, perms: list[str], universe: frozenset[str],
+                   ) -> tuple[list[Move], dict[str, frozenset[str]]]:
+        """A project's answers for a few accounts from their rows on each side (rows agree with the evaluator)."""
+        sides = []
+        for side, ix in enumerate((self.a, self.b)):
+            project = ix.project(scope.project_key or "")
+            if project is None:
+                return self._direct(scope, perms, universe)
+            sides.append([(aid, *self._account_rows(side, ix, aid).row(project)) for aid in universe])
+        asked = sum(BIT[p] for p in perms)
+        moved: dict[tuple[str, Verdict, Verdict], set[str]] = defaultdict(set)
+        opened: dict[str, set[str]] = defaultdict(set)
+        for (aid, t0, u0), (_, t1, u1) in zip(*sides, strict=True):
+            for p in bits_to_keys((t0 | u0 | t1 | u1) & asked):
+                opened[p].add(aid)
+            for p in bits_to_keys(((t0 ^ t1) | (u0 ^ u1)) & asked):
+                bit = BIT[p]
+                moved[(p, _bit_verdict(t0, u0, bit), _bit_verdict(t1, u1, bit))].add(aid)
+        moves = [Move(scope.project_key, scope.issue_key, p, was, now, frozenset(moved[(p, was, now)]))
+                 for p, was, now in sorted(moved, key=lambda k: (k[0], _PAIRS.index(k[1:])))]  # as _moves orders them
+        return moves, {p: frozenset(accounts) for p, accounts in opened.items()}
+
+    def _account_rows(self, side: int, ix: SiteIndex, aid: str) -> AccountRows:
+        found = self._rows.get((side, aid))
+        if found is None:
+            account = ix.account(aid)
+            assert account is not None
+            found = self._rows[(side, aid)] = AccountRows(ix, account)
+        return found
 
     # -- pruning ----------------------------------------------------------------------------
     def _still_allowed(self, scope: Scope, universe: frozenset[str]) -> frozenset[str]:
@@ -293,6 +357,10 @@ def _relevance(inputs: VerdictInputs, ix: SiteIndex, project_key: str, issues: t
     return frozenset(groups), frozenset(users)
 
 
+def _bit_verdict(true: int, unknown: int, bit: int) -> Verdict:
+    return A if true & bit else U if unknown & bit else D
+
+
 def _one_by_one(ix: SiteIndex, scope: Scope, permission: str, universe: frozenset[str]) -> TriSet:
     true: set[str] = set()
     unknown: set[str] = set()
@@ -303,6 +371,9 @@ def _one_by_one(ix: SiteIndex, scope: Scope, permission: str, universe: frozense
         elif verdict is U:
             unknown.add(aid)
     return TriSet(frozenset(true), frozenset(unknown))
+
+
+_PAIRS = ((A, U), (A, D), (U, A), (U, D), (D, A), (D, U))
 
 
 def _moves(scope: Scope, perm: str, old: TriSet, new: TriSet, universe: frozenset[str]) -> list[Move]:
