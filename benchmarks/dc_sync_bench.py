@@ -162,9 +162,10 @@ def measure(scale: float, *, latency: bool = True, say=print) -> list[Row]:
         rows.append(Row(
             f"DC sync at {LATENCY * 1000:.0f} ms latency / lower bound", slow.wall, target="<= 1.2x",
             text=f"{slow.wall / floor:.2f}x", baseline_text=f"bound {floor:.0f} s", cpu=slow.cpu,
-            met=slow.wall / floor <= 1.2 and slow.complete,
+            met=slow.wall / floor <= 1.2 and slow.complete if scale == 1.0 else None,
             note=f"{slow.wall:.0f} s for {slow.requests:,} requests; bound = requests x {LATENCY * 1000:.0f} ms / "
-                 f"{CONCURRENCY} in flight"))
+                 f"{CONCURRENCY} in flight" + ("" if scale == 1.0 else "; not judged below the 50k site (the "
+                                               "process's start-up and writing weigh more on a small one)")))
     return rows
 
 
