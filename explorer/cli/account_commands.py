@@ -264,7 +264,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         url = normalise_site_url(args.site)
         sites = [s for s in config.sites if s.url == url]
         if not sites:
-            raise UserError(f"{url} is not configured: run `jira-perms login --site {url} --email EMAIL` first")
+            raise UserError(f"{url} is not configured: run `jira-perms login --site {url} --email EMAIL` first "
+                            "(on Data Center, without --email for a personal access token)")
     env_token = os.environ.get(ENV_TOKEN, "").strip()
     env_site = _env_token_site(args.site, config) if env_token and not config_error else None
     if not env_token:
