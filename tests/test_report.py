@@ -15,6 +15,7 @@ import struct
 import subprocess
 import zlib
 from collections import Counter
+from itertools import accumulate
 from pathlib import Path
 
 import pytest
@@ -124,23 +125,33 @@ def read_png(data: bytes) -> tuple[int, int, list[bytes]]:
         kind = raw[i]
         line = bytearray(raw[i + 1:i + 1 + stride])
         i += 1 + stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if kind == 1:
-                line[x] = (line[x] + a) & 0xFF
-            elif kind == 2:
-                line[x] = (line[x] + b) & 0xFF
-            elif kind == 3:
-                line[x] = (line[x] + (a + b) // 2) & 0xFF
-            elif kind == 4:
+        if kind == 1:  # Sub: a running sum along each channel
+            for channel in range(bpp):
+                line[channel::bpp] = bytes(v & 0xFF for v in accumulate(line[channel::bpp]))
+        elif kind == 2:  # Up: bytewise sum with the row above, all bytes at once (no carry between bytes)
+            line = bytearray(_add_bytes(line, prev))
+        elif kind in (3, 4):
+            for x in range(stride):
+                a = line[x - bpp] if x >= bpp else 0
+                b = prev[x]
+                if kind == 3:
+                    line[x] = (line[x] + (a + b) // 2) & 0xFF
+                    continue
+                c = prev[x - bpp] if x >= bpp else 0
                 p = a + b - c
                 pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
                 line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
         rows.append(bytes(line) if bpp == 3 else bytes(v for k, v in enumerate(line) if k % 4 != 3))
         prev = line
     return width, height, rows
+
+
+def _add_bytes(x: bytes | bytearray, y: bytes | bytearray) -> bytes:
+    """``(x[i] + y[i]) & 0xFF`` for every i, on the bytes as one big integer."""
+    n = len(x)
+    low, high = int.from_bytes(b"\x7f" * n, "big"), int.from_bytes(b"\x80" * n, "big")
+    a, b = int.from_bytes(x, "big"), int.from_bytes(y, "big")
+    return (((a & low) + (b & low)) ^ ((a ^ b) & high)).to_bytes(n, "big")
 
 
 def render(html: Path, png: Path, profile: Path) -> subprocess.CompletedProcess:
