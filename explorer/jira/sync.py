@@ -130,6 +130,7 @@ class SyncProgress:
 
 async def sync_site(
     client: JiraClient,
+    info: dict | None = None,
     *,
     projects: Sequence[str] = (),
     issues: Sequence[str] = (),
@@ -137,7 +138,7 @@ async def sync_site(
     now: Callable[[], datetime] | None = None,
     infer_globals: bool = True,
 ) -> Snapshot:
-    """Read the site behind ``client`` into a snapshot.
+    """Read the site behind ``client`` into a snapshot (``info``, its serverInfo, is not needed on Cloud).
 
     ``projects`` limits the sync to those project keys (the project list is then
     recorded as truncated); ``issues`` adds those issues (and the parents of

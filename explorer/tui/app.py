@@ -592,11 +592,11 @@ class JiraPermsApp(App[None]):
 
         self.push_screen(AddSiteScreen(), self._site_added)
 
-    def _site_added(self, result: tuple[str, str, bool] | None) -> None:
+    def _site_added(self, result: tuple[str, str, bool, str] | None) -> None:
         if not result:
             return
-        url, email, checked = result
-        site = self.workspace.add_configured(url, email)
+        url, email, checked, deployment = result
+        site = self.workspace.add_configured(url, email, deployment)
         self.current_site = site
         self.current_ref = site.latest
         if checked:

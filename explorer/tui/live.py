@@ -55,7 +55,7 @@ def reach_of(error: BaseException | None) -> tuple[bool, str] | None:
 async def run_sync(site, progress, *, now=None):
     """Token lookup (in a thread, bounded by the store), then the sync; returns (snapshot, path written)."""
     from explorer.jira.client import JiraClient
-    from explorer.jira.sync import sync_site
+    from explorer.jira.dialects import sync_site
     from explorer.store.config import new_snapshot_path
     from explorer.store.credentials import find_token
     from explorer.store.paths import make_private_dirs
@@ -64,12 +64,21 @@ async def run_sync(site, progress, *, now=None):
     progress.say("looking up the API token")
     found = await asyncio.to_thread(find_token, site.url, site.email, interactive=False)
     progress.say("connecting")
-    async with JiraClient(site.url, site.email, found.token) as client:
-        snapshot = await sync_site(client, progress=progress, now=now)
+    async with JiraClient(site.url, site.email or None, found.token) as client:
+        snapshot = await sync_site(client, deployment=_deployment(site), progress=progress,
+                                   has_user=bool(site.email), now=now)
     path = new_snapshot_path(site.url)
     make_private_dirs(path.parent)
     await asyncio.to_thread(write_snapshot, snapshot, path)
     return snapshot, path
+
+
+def _deployment(site):
+    """The dialect a configured site was added with (a Data Center site says so); Cloud sites are detected."""
+    from explorer.core.model import Deployment
+    from explorer.store.config import DC
+
+    return Deployment.DATA_CENTER if site.deployment == DC else None
 
 
 def progress_fraction(progress) -> float | None:
@@ -98,11 +107,11 @@ async def verify_with_jira(url: str, email: str, snap, account_id: str, permissi
                            issue_key: str | None, local: Verdict) -> JiraAnswer:
     """Jira's own answer for one question (the CLI's ``verify``), compared with the local replay."""
     from explorer.jira.client import JiraClient
-    from explorer.jira.verify import verify_one
+    from explorer.jira.dialects import verify_one
     from explorer.store.credentials import find_token
 
     found = await asyncio.to_thread(find_token, url, email, interactive=False)
-    async with JiraClient(url, email, found.token) as client:
+    async with JiraClient(url, email or None, found.token) as client:
         comparison = await verify_one(client, snap, account_id, permission,
                                       None if issue_key else project_key, issue_key)
     granted = comparison.jira

@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.app import App
 
 from explorer.core.errors import UserError
+from explorer.store.config import DC
 from explorer.tui import live
 from explorer.tui.screens.explain import ExplainScreen
 from explorer.tui.screens.sync import SyncScreen
@@ -21,7 +22,7 @@ def _configured_site(app: App):
         app.notify(f"This is {what}: there is no Jira site to talk to. Press a to add a site, then s to sync it.",
                    severity="warning", timeout=8)
         return None
-    if not site.email:
+    if not site.email and site.deployment != DC:  # a Data Center site may sign in with a personal access token
         app.notify("This site has no email configured: add it again with a.", severity="warning")
         return None
     return site
@@ -48,7 +49,7 @@ def start_verify(app: App) -> None:
     if snap is None:
         return
     account = app.to_original_id(result.account.account_id, ref) or result.account.account_id
-    app.notify("Asking Jira (POST permissions/check)…", timeout=4)
+    app.notify("Asking Jira itself…", timeout=4)
     _verify_worker(app, screen, site, snap, account, result)
 
 

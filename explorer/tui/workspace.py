@@ -89,8 +89,9 @@ class SiteEntry:
 
     url: str
     kind: str  # "configured" | "file" | "demo"
-    email: str | None = None
+    email: str | None = None  # Data Center: the username, or "" for a personal access token
     snapshots: list[SnapshotRef] = field(default_factory=list)
+    deployment: str = ""  # as in the config: "dc" for a Data Center site, "" for Cloud
 
     @property
     def name(self) -> str:
@@ -124,12 +125,13 @@ class Workspace:
         self.sites.append(entry)
         return entry
 
-    def add_configured(self, url: str, email: str | None) -> SiteEntry:
+    def add_configured(self, url: str, email: str | None, deployment: str = "") -> SiteEntry:
         for site in self.sites:
             if site.kind == "configured" and site.url == url and site.email == email:
                 site.snapshots = site_snapshots(url)
+                site.deployment = deployment
                 return site
-        entry = SiteEntry(url, "configured", email, site_snapshots(url))
+        entry = SiteEntry(url, "configured", email, site_snapshots(url), deployment)
         self.sites.append(entry)
         return entry
 
@@ -175,7 +177,7 @@ def configured_workspace() -> Workspace:
         ws.problems.append(str(e))
         return ws
     for site in config.sites:
-        ws.add_configured(site.url, site.email)
+        ws.add_configured(site.url, site.email, site.deployment)
     return ws
 
 

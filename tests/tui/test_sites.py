@@ -175,3 +175,30 @@ async def test_13_reachability_comes_from_the_last_real_request(monkeypatch):
         await pilot.pause()
         assert "✗ unreachable" in screen_text(app)
         assert "network down" in app.reach[id(app.current_site)].detail
+
+
+async def test_sync_of_a_data_center_site_speaks_its_dialect(monkeypatch):
+    """A DC site added with a personal access token (no username): the TUI's sync sends the token as a bearer
+    token and reads the site with the Data Center dialect, as ``jira-perms sync`` does."""
+    from explorer.core.model import Deployment
+    from explorer.store.config import DC, Config, SiteConfig, save_config
+    from tests.fake_jira_dc import ADMIN_PAT, generate_dc_site, serve
+
+    with serve(generate_dc_site(seed=3, projects=3, accounts=12, groups=3)) as fake:
+        config = Config()
+        config.add(SiteConfig(fake.url, "", DC))
+        save_config(config)
+        monkeypatch.setenv("JIRA_API_TOKEN", ADMIN_PAT)
+        app = JiraPermsApp(configured_workspace(), clock=lambda: FIXED_NOW, redaction_key=TEST_KEY, blink=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await until(pilot, lambda: app.tokens)
+            await pilot.press("s")
+            await until(pilot, lambda: any(n.message.startswith(("Synced", "Sync failed")) for n in
+                                           app._notifications) and not isinstance(app.screen, SyncScreen))
+            assert any(n.message.startswith("Synced") for n in app._notifications), \
+                [n.message for n in app._notifications]
+            snapshot = app.current_ref.snapshot
+            assert snapshot.site.deployment is Deployment.DATA_CENTER
+            assert len(snapshot.accounts) >= 12 and all(a.username for a in snapshot.accounts)
+        assert not fake.crashes

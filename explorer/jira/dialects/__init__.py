@@ -3,13 +3,16 @@
 ``GET /rest/api/2/serverInfo`` answers on Cloud and Data Center alike (and
 anonymously); its ``deploymentType`` (``Cloud``, ``Server`` or ``DataCenter``)
 picks the dialect, unless the user overrides it (``--deployment cloud|dc``).
-Adding a dialect means one module here with a ``sync_site`` and one entry in
+Adding a dialect means its modules (a sync and a verify) and one entry in
 :data:`DIALECTS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from explorer.core.errors import UserError
@@ -19,6 +22,24 @@ from explorer.jira.errors import AuthenticationFailed, WrongSite
 from explorer.jira.sync import SyncProgress
 
 SERVER_INFO = "/rest/api/2/serverInfo"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """Where a dialect's code lives (imported only when a site speaks it).
+
+    ``sync`` names a module with ``async sync_site(client, info, *, projects, issues, progress, now)``;
+    ``verify`` one with ``async verify_one(...)`` and ``async verify_sample(...)``.
+    """
+
+    sync: str
+    verify: str
+
+
+DIALECTS: dict[Deployment, Dialect] = {
+    Deployment.CLOUD: Dialect("explorer.jira.sync", "explorer.jira.verify"),
+    Deployment.DATA_CENTER: Dialect("explorer.jira.dialects.dc", "explorer.jira.dialects.dc_verify"),
+}
 NAMES = {"cloud": Deployment.CLOUD, "dc": Deployment.DATA_CENTER, "datacenter": Deployment.DATA_CENTER,
          "server": Deployment.DATA_CENTER, "data-center": Deployment.DATA_CENTER}
 
@@ -51,7 +72,7 @@ async def server_info(client: JiraClient) -> dict:
 
 async def sync_site(client: JiraClient, *, deployment: Deployment | None = None, projects: Sequence[str] = (),
                     issues: Sequence[str] = (), progress: SyncProgress | None = None,
-                    has_user: bool = True) -> Snapshot:
+                    has_user: bool = True, now: Callable[[], datetime] | None = None) -> Snapshot:
     """Read the site behind ``client`` with the dialect it speaks (or the one given).
 
     ``has_user`` is False when the client signs in with a bearer token alone (a Data Center personal access
@@ -70,36 +91,23 @@ async def sync_site(client: JiraClient, *, deployment: Deployment | None = None,
                 "personal access token has expired, was revoked, or personal access tokens are disabled; on Jira "
                 "Cloud give --email EMAIL with the API token", status=401, endpoint=e.endpoint) from None
     kind = deployment or detect(info, client.site)
-    if kind is Deployment.DATA_CENTER:
-        from explorer.jira.dialects import dc
-
-        return await dc.sync_site(client, info, projects=projects, issues=issues, progress=progress)
-    if not has_user:
+    if kind is Deployment.CLOUD and not has_user:
         raise UserError(f"{client.site} is Jira Cloud: give --email EMAIL (a Cloud API token is used with the "
                         "account's email; a token without --email is a Data Center personal access token)")
-    from explorer.jira import sync
+    module = importlib.import_module(DIALECTS[kind].sync)
+    return await module.sync_site(client, info, projects=projects, issues=issues, progress=progress, now=now)
 
-    return await sync.sync_site(client, projects=projects, issues=issues, progress=progress)
+
+def _verifier(snapshot: Snapshot) -> Any:
+    return importlib.import_module(DIALECTS[snapshot.site.deployment].verify)
 
 
 async def verify_one(client: JiraClient, snapshot: Snapshot, account: str, permission: str,
                      project: str | None = None, issue: str | None = None):
     """Ask the snapshot's site (in its own dialect) about one question and compare with the replay."""
-    if snapshot.site.deployment is Deployment.DATA_CENTER:
-        from explorer.jira.dialects import dc_verify
-
-        return await dc_verify.verify_one(client, snapshot, account, permission, project, issue)
-    from explorer.jira import verify
-
-    return await verify.verify_one(client, snapshot, account, permission, project, issue)
+    return await _verifier(snapshot).verify_one(client, snapshot, account, permission, project, issue)
 
 
 async def verify_sample(client: JiraClient, snapshot: Snapshot, n: int, *, seed: int | None = None):
     """Ask the snapshot's site (in its own dialect) about ``n`` random questions and compare with the replay."""
-    if snapshot.site.deployment is Deployment.DATA_CENTER:
-        from explorer.jira.dialects import dc_verify
-
-        return await dc_verify.verify_sample(client, snapshot, n, seed=seed)
-    from explorer.jira import verify
-
-    return await verify.verify_sample(client, snapshot, n, seed=seed)
+    return await _verifier(snapshot).verify_sample(client, snapshot, n, seed=seed)

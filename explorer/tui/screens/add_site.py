@@ -1,5 +1,10 @@
 """Add a site: URL, email and API token (masked), the token kept in the OS keyring.
 
+Jira Data Center signs in with a username and password, or with a personal
+access token and no user: the account field then takes a username, or stays
+empty.  Jira itself says which product a site is when the token is checked
+(without a check, an account with no ``@`` means Data Center, as ``login`` does).
+
 Without a usable keyring the screen says so before anything is typed, hides the
 token field and offers the JIRA_API_TOKEN route: the site is saved, and the
 token comes from the environment when jira-perms starts.
@@ -23,8 +28,9 @@ from explorer.tui.text import plain
 ENV_TOKEN = "JIRA_API_TOKEN"
 
 
-class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
-    """Returns (site URL, email, whether Jira was reached to check the token) once saved, or None."""
+class AddSiteScreen(ModalScreen[tuple[str, str, bool, str] | None]):
+    """Returns (site URL, email or DC username, whether Jira was reached to check the token, deployment) once
+    saved (deployment as in the config: ``"dc"`` or ``""`` for Cloud), or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="add_site.cancel")]
 
@@ -38,7 +44,7 @@ class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
             yield Static(plain("Add a Jira site", "bold"), id="add-title")
             yield Label("Site URL")
             yield Input(placeholder="https://your-site.atlassian.net", id="add-url")
-            yield Label("Account email")
+            yield Label("Account email (Data Center: username, or empty for a PAT)")
             yield Input(placeholder="you@example.com", id="add-email")
             yield Label("API token (hidden; stored in the OS keyring)", id="add-token-label")
             yield Input(placeholder="paste the token", password=True, id="add-token")
@@ -102,11 +108,12 @@ class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
         self.dismiss(None)
 
     def _save(self) -> None:
-        from explorer.store.config import normalise_email, normalise_site_url
+        from explorer.store.config import normalise_email, normalise_site_url, normalise_username
 
         try:
             url = normalise_site_url(self.query_one("#add-url", Input).value)
-            email = normalise_email(self.query_one("#add-email", Input).value)
+            raw = self.query_one("#add-email", Input).value
+            email = normalise_email(raw) if "@" in raw else normalise_username(raw)
         except UserError as e:
             self._error(str(e))
             return
@@ -117,35 +124,40 @@ class AddSiteScreen(ModalScreen[tuple[str, str, bool] | None]):
         if self.keyring_ok and not token:
             self._error("paste the API token (create one at https://id.atlassian.com/manage-profile/security/api-tokens)")
             return
-        self.query_one("#add-error", Static).update("Checking the token with Jira (GET /rest/api/3/myself)…"
+        self.query_one("#add-error", Static).update("Checking the token with Jira (GET myself)…"
                                                     if token else "Saving…")
         self._store(url, email, token if self.keyring_ok else "")
 
     @work(exclusive=True, group="add-site", description="add-site")
     async def _store(self, url: str, email: str, token: str) -> None:
-        from explorer.store.config import SiteConfig, load_config, save_config
+        from explorer.store.config import DC, SiteConfig, load_config, save_config
 
+        deployment = "" if "@" in email else DC
         try:
             if token:
+                from explorer.core.model import Deployment
                 from explorer.jira.site_check import check_site
                 from explorer.store.credentials import store_token
 
-                await asyncio.to_thread(check_site, url, email, token)
+                me = await asyncio.to_thread(check_site, url, email or None, token)
+                deployment = DC if me.deployment is Deployment.DATA_CENTER else ""
                 await asyncio.to_thread(store_token, url, email, token)
             config = load_config()
-            config.add(SiteConfig(url, email))
+            config.add(SiteConfig(url, email, deployment))
             await asyncio.to_thread(save_config, config)
         except UserError as e:
             self._error(" ".join(str(e).split()))
             return
+        product = " (Jira Data Center)" if deployment == DC else ""
+        who = f"for {email}" if email else "with a personal access token"
         if token:
-            message = f"Added {url} for {email}: Jira accepted the token, now in the OS keyring. Press s to sync it."
+            message = f"Added {url}{product} {who}: Jira accepted the token, now in the OS keyring. Press s to sync it."
         elif os.environ.get(ENV_TOKEN, "").strip():
-            message = f"Added {url} for {email}; its token comes from {ENV_TOKEN} (set in this session). " \
+            message = f"Added {url}{product} {who}; its token comes from {ENV_TOKEN} (set in this session). " \
                       "Press s to sync it."
         else:
             message = f"Added {url} without a token (no keyring, {ENV_TOKEN} not set): s cannot sync until you " \
                       f"start jira-perms again with {ENV_TOKEN} set."
         self.app.notify(message, title="Site added", severity="information" if token or "s to sync" in message
                         else "warning")
-        self.dismiss((url, email, bool(token)))
+        self.dismiss((url, email, bool(token), deployment))
