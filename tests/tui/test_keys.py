@@ -183,6 +183,9 @@ async def test_18_messages_are_short_lived_never_cover_the_bars_and_esc_dismisse
         await pilot.pause(0.1)
         toasts = list(app.screen.query("Toast"))
         assert toasts and all(t.region.bottom <= 24 - 2 and t.region.height <= 8 for t in toasts)
+        # flush right: the rack's scrollbar gutter beside a toast left stray characters in a real terminal (tmux)
+        assert all(t.region.right == 80 for t in toasts) and app.screen.query_one("ToastRack").scrollbar_gutter \
+            .width == 0
         await pilot.press("escape")
         await pilot.pause()
         assert not app._notifications and isinstance(app.screen, ExplainScreen)  # Esc took the toast only
