@@ -362,7 +362,7 @@ def _row(figures: Figures, what: str, floor: list[float]):
     q = 0.5 if pick else 0.95
     figure = pct(values, q)
     cpu = pct(figures.cpu[what], q) if figures.cpu.get(what) else None
-    text = f"p50 {_ms(pct(values, 0.5))} / p95 {_ms(pct(values, 0.95))}"
+    text = f"p50 {_ms(pct(values, 0.5))} / p95 {_ms(pct(values, 0.95))}" + (f" (cpu {_ms(cpu)})" if cpu else "")
     if pick:
         note = f"tmux 80x24: Enter on the last pick (the project) until the screen shows it; {len(values)} seeded " \
                "denials with fixes"
