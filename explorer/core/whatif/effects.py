@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from explorer.core.model import ANONYMOUS_ID
+from explorer.core.model import ANONYMOUS_ID, Issue
 from explorer.core.replay import bulk
 from explorer.core.replay.bulk import TriSet
 from explorer.core.replay.evaluator import evaluate_in
@@ -31,8 +31,9 @@ from explorer.core.replay.explanation import Verdict
 from explorer.core.replay.fixes.rows import BIT, AccountRows, bits_to_keys
 from explorer.core.replay.holders import canonical_type
 from explorer.core.replay.index import SiteIndex
+from explorer.core.replay.site_sets import site_sets
 from explorer.core.review.diff import Effect, Relevance, VerdictInputs
-from explorer.core.whatif.reach import EVERYONE, Accounts, IssueShape, Scope
+from explorer.core.whatif.reach import EVERYONE, Accounts, IssueShape, Scope, StandIn
 
 A, D, U = Verdict.ALLOWED, Verdict.DENIED, Verdict.UNKNOWN
 
@@ -98,6 +99,9 @@ class Effects:
 _NOBODY = TriSet(frozenset(), frozenset())
 CLASS_THRESHOLD = 256
 """Above this many accounts in a place, accounts that look the same to every check there are evaluated once."""
+SHAPES = True
+"""Issues of one shape (:meth:`~explorer.core.whatif.reach.IssueShape.stand_in`) are asked once, through a
+stand-in, for everyone but their people."""
 ROWS_MAX = 8
 """Up to this many accounts in a project: each account's row of bits (:mod:`~explorer.core.replay.fixes.rows`),
 worked out once per account and scheme, instead of set evaluation of the project."""
@@ -131,6 +135,8 @@ class _Comparer:
         self.shapes = (IssueShape(before), IssueShape(after))
         self._monotone_cache: dict[str, bool] = {}
         self._rows: dict[tuple[int, str], AccountRows] = {}
+        self._stand_in: tuple[Issue, Issue] | None = None  # while a shape's stand-ins are asked
+        self._by_shape: dict[tuple, list[Move]] = {}
         self._universes: dict[tuple[str, int], tuple[Accounts, frozenset[str]]] = {}
 
     def scope(self, scope: Scope) -> list[Move]:
@@ -147,6 +153,8 @@ class _Comparer:
         self.compared += 2 * len(perms)
         if not universe or not perms:
             moves, opened = [], {}
+        elif scope.issue_key is not None and self._shaped(project_key):
+            moves, opened = self._shaped_moves(scope, perms, universe), {}
         else:
             moves, opened = self._evaluate(scope, perms, universe)
         if scope.issue_key is None and project_key is not None:
@@ -182,6 +190,47 @@ class _Comparer:
                 opened = {p: opened.get(p, frozenset()) | kept for p in perms}
             return moves, opened
         return self._direct(scope, perms, universe)
+
+    # -- issues of one shape -------------------------------------------------------------------
+    def _shaped(self, project_key: str | None) -> bool:
+        """Whether issues of one shape may be asked once: not under a patch (it names issues by key), nor with
+        Data Center's optional holder types (the set evaluator hands them to per-account evaluation)."""
+        return (SHAPES and project_key is not None and not self.a.patch and not self.b.patch
+                and self._monotone(project_key))
+
+    def _shaped_moves(self, scope: Scope, perms: list[str], universe: frozenset[str]) -> list[Move]:
+        """The issue's moves: its shape's stand-in's for everyone but its people, and its people's own."""
+        key = scope.issue_key or ""
+        before, after = (shape.stand_in(key) for shape in self.shapes)
+        if before is None or after is None:
+            return self._evaluate(scope, perms, universe)[0]
+        cache_key = (before.shape, after.shape, tuple(perms), id(universe), scope.widened)
+        shared = self._by_shape.get(cache_key)
+        if shared is None:
+            self._stand_in = (before.nobody(), after.nobody())
+            try:
+                shared = self._evaluate(scope, perms, universe)[0]
+            except bulk.Unsupported:  # an optional holder type outside the scheme: the issue alone
+                return self._evaluate(scope, perms, universe)[0]
+            finally:
+                self._stand_in = None
+            self._by_shape[cache_key] = shared
+        people = self._people(universe, before, after)
+        if not people:
+            return [m if m.issue_key == key else _at(m, key, m.accounts) for m in shared]
+        moves = [_at(m, key, m.accounts - people) for m in shared]
+        return _merged([m for m in moves if m.accounts], self._evaluate(scope, perms, people)[0])
+
+    def _people(self, universe: frozenset[str], *stand_ins: StandIn) -> frozenset[str]:
+        """The accounts of the universe an issue names on either side, or that may be in a group it names."""
+        found = set()
+        for ix, stand_in in zip((self.a, self.b), stand_ins, strict=True):
+            found |= universe & stand_in.people
+            for group in stand_in.groups:
+                members = site_sets(ix).group(group)
+                found |= universe & members.true
+                found |= universe & members.unknown
+        return frozenset(found)
 
     def _direct(self, scope: Scope, perms: list[str], universe: frozenset[str],
                 ) -> tuple[list[Move], dict[str, frozenset[str]]]:
@@ -271,12 +320,18 @@ class _Comparer:
         if ANONYMOUS_ID not in universe and not any(accounts[a].active for a in universe):
             return {p: _NOBODY for p in perms}  # deactivated accounts have no permissions (rules section 2, A)
         project = ix.project(scope.project_key) if scope.project_key is not None else None
-        issue = ix.issue(scope.issue_key) if scope.issue_key is not None else None
+        issue = None
+        if self._stand_in is not None:
+            issue = self._stand_in[ix is self.b]
+        elif scope.issue_key is not None:
+            issue = ix.issue(scope.issue_key)
         try:
             if project is None:
                 return {p: bulk.verdicts(ix, p, None, None, universe) for p in perms}
             return bulk.many_verdicts(ix, perms, project, issue, universe)
         except bulk.Unsupported:  # Data Center's optional holder types: one account at a time
+            if self._stand_in is not None:
+                raise
             return {p: _one_by_one(ix, scope, p, universe) for p in perms}
 
     def _by_classes(self, scope: Scope, perms: list[str], universe: frozenset[str],
@@ -355,6 +410,23 @@ def _relevance(inputs: VerdictInputs, ix: SiteIndex, project_key: str, issues: t
             groups |= g
             users |= u
     return frozenset(groups), frozenset(users)
+
+
+def _at(move: Move, issue_key: str, accounts: frozenset[str]) -> Move:
+    return Move(move.project_key, issue_key, move.permission, move.before, move.after, accounts)
+
+
+def _merged(moves: list[Move], more: list[Move]) -> list[Move]:
+    """One move per (permission, before, after) of one place: ``moves`` with the accounts of ``more`` added,
+    in the order of :func:`_moves`."""
+    if not more:
+        return moves
+    by_key = {(m.permission, m.before, m.after): m for m in moves}
+    for m in more:
+        found = by_key.get((m.permission, m.before, m.after))
+        by_key[(m.permission, m.before, m.after)] = m if found is None else _at(found, m.issue_key or "",
+                                                                                found.accounts | m.accounts)
+    return [by_key[k] for k in sorted(by_key, key=lambda k: (k[0], _PAIRS.index(k[1:])))]
 
 
 def _bit_verdict(true: int, unknown: int, bit: int) -> Verdict:

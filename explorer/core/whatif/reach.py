@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 
-from explorer.core.model import ANONYMOUS_ID, Account, FactKind, Holder, Project, Snapshot
+from explorer.core.model import ANONYMOUS_ID, Account, FactKind, Holder, Issue, Project, Snapshot
 from explorer.core.replay import catalogue
 from explorer.core.replay.explanation import Match
 from explorer.core.replay.holders import Context, canonical_type, match_holder
@@ -279,6 +280,22 @@ _ALL_PERMISSIONS = frozenset(p.key for p in catalogue.PROJECT_PERMISSIONS)
 _ISSUE_HOLDERS = frozenset({"reporter", "assignee", "userCustomField", "groupCustomField", *_DC_OPTIONAL})
 
 
+@dataclass(frozen=True, slots=True)
+class StandIn:
+    """An issue as far as the accounts that are none of its people can tell (see :meth:`IssueShape.stand_in`)."""
+
+    shape: tuple
+    people: frozenset[str]  # the accounts it names
+    groups: frozenset[str]  # the groups its group fields name (their members, or maybe members, are its people)
+    issue: Issue
+
+    def nobody(self) -> Issue:
+        """The issue with its people fields empty."""
+        issue = self.issue
+        return replace(issue, reporter=None, assignee=None, user_fields={k: () for k in issue.user_fields},
+                       group_fields={k: () for k in issue.group_fields})
+
+
 class IssueShape:
     """Which permissions' answers on an issue may differ from their answers in its project, for any account.
 
@@ -293,6 +310,48 @@ class IssueShape:
         self._issues: dict[str, tuple[bool, frozenset[str], bool]] = {}
         self._schemes: dict[str, frozenset[str]] = {}
         self._differing: dict[str, frozenset[str]] = {}
+        self._stand_ins: dict[str, StandIn | None] = {}
+        self._statuses: dict[tuple[str, str, bool], tuple[frozenset[str], bool]] = {}
+        """(workflow, status, of a parent) -> (the permissions its properties restrict, whether it sets editable)"""
+
+    def stand_in(self, issue_key: str) -> StandIn | None:
+        """The issue's shape, its people and the issue without them (None: the issue is to be asked alone).
+
+        Two issues of one shape give the same answers to every account that is none of their people: of an
+        issue the checks read its archive state, its (or its parent's) security level and the properties of
+        its (and its parent's) status, and holders naming people (reporter, assignee, a user or group field,
+        in grants, security levels or workflow properties) match only those people.  The stand-in, with the
+        same fields holding nobody, answers for everyone else.
+        """
+        if issue_key in self._stand_ins:
+            return self._stand_ins[issue_key]
+        found = self._stand_ins[issue_key] = self._read_stand_in(issue_key)
+        return found
+
+    def _read_stand_in(self, issue_key: str) -> StandIn | None:
+        ix = self.ix
+        issue = ix.issue(issue_key)
+        project = ix.project(issue.project_key) if issue is not None else None
+        if issue is None or project is None:
+            return None
+        level, _, missing = ix.security_level(project, issue)
+        statuses: list[object] = []  # the properties of its status (and its parent's): None when not known
+        if issue.issue_type.subtask and issue.parent_key:
+            parent = ix.issue(issue.parent_key)
+            items = (issue, parent) if parent is not None else (issue,)
+            if parent is None:
+                statuses.append("no parent")
+        else:
+            items = (issue,)
+        for item in items:
+            status, workflow, _ = ix.status_of(project, item)
+            statuses.append(None if status is None else frozenset(ix.properties(workflow, status).items()))
+        shape = (issue.project_key, issue.issue_type.subtask, issue.archived, ix.is_archived(project, issue)[0],
+                 "not known" if missing is not None else level, tuple(statuses), tuple(sorted(issue.user_fields)),
+                 tuple(sorted(issue.group_fields)))
+        people = frozenset(p for p in chain((issue.reporter, issue.assignee), *issue.user_fields.values()) if p)
+        groups = frozenset(chain(*issue.group_fields.values()))
+        return StandIn(shape, people, groups, issue)
 
     def differing(self, project_key: str, issue_key: str) -> frozenset[str]:
         """The project permissions whose answers on the issue may differ from the project's (worked out once)."""
@@ -334,10 +393,15 @@ class IssueShape:
             status, workflow, _ = ix.status_of(project, item)
             if status is None:
                 return True, frozenset(), False
-            props = ix.properties(workflow, status)
-            shorts |= {p.short_name for p in catalogue.PROJECT_PERMISSIONS if p.short_name
-                       and any(property_applies(k, p.short_name, subtasks=subtasks) for k in props)}
-            editable |= not subtasks and any(k in props for k in EDITABLE_KEYS)
+            found = self._statuses.get((workflow, status.id, subtasks))
+            if found is None:
+                props = ix.properties(workflow, status)
+                found = self._statuses[(workflow, status.id, subtasks)] = (
+                    frozenset(p.short_name for p in catalogue.PROJECT_PERMISSIONS if p.short_name
+                              and any(property_applies(k, p.short_name, subtasks=subtasks) for k in props)),
+                    not subtasks and any(k in props for k in EDITABLE_KEYS))
+            shorts |= found[0]
+            editable |= found[1]
         return False, frozenset(shorts), editable
 
     def _scheme(self, project_key: str) -> frozenset[str]:
