@@ -103,8 +103,9 @@ SHAPES = True
 """Issues of one shape (:meth:`~explorer.core.whatif.reach.IssueShape.stand_in`) are asked once, through a
 stand-in, for everyone but their people."""
 ROWS_MAX = 8
-"""Up to this many accounts in a project: each account's row of bits (:mod:`~explorer.core.replay.fixes.rows`),
-worked out once per account and scheme, instead of set evaluation of the project."""
+"""Up to this many accounts in all (one account's change, a small team): each account's row of bits
+(:mod:`~explorer.core.replay.fixes.rows`), worked out once per account and scheme, instead of set evaluation
+of each project."""
 
 
 def compute(before: SiteIndex, after: SiteIndex, scopes: Iterable[Scope], issues: dict[str, tuple[str, ...]], *,
@@ -257,7 +258,11 @@ class _Comparer:
         return moves, opened
 
     def _by_rows(self, universe: frozenset[str], perms: list[str]) -> bool:
-        return (len(universe) <= ROWS_MAX and ANONYMOUS_ID not in universe and all(p in BIT for p in perms)
+        """Rows pay for themselves over many projects: for a few accounts, not a few in each of many projects."""
+        if len(universe) > ROWS_MAX or ANONYMOUS_ID in universe or not all(p in BIT for p in perms):
+            return False
+        new = sum(1 for a in universe if (0, a) not in self._rows)
+        return (len(self._rows) // 2 + new <= ROWS_MAX
                 and all(ix.account(a) is not None for ix in (self.a, self.b) for a in universe))
 
     def _from_rows(self, scope: Scope, perms: list[str], universe: frozenset[str],
