@@ -135,6 +135,7 @@ class _Comparer:
         self.issues = issues
         self.shapes = (IssueShape(before), IssueShape(after))
         self._monotone_cache: dict[str, bool] = {}
+        self._optional: dict[tuple[int, str], bool] = {}  # (side, scheme) -> has Data Center's optional holders
         self._rows: dict[tuple[int, str], AccountRows] = {}
         self._stand_in: tuple[Issue, Issue] | None = None  # while a shape's stand-ins are asked
         self._by_shape: dict[tuple, list[Move]] = {}
@@ -310,11 +311,15 @@ class _Comparer:
         return found
 
     def _read_monotone(self, project_key: str) -> bool:
-        for ix in (self.a, self.b):
+        for side, ix in enumerate((self.a, self.b)):
             project = ix.project(project_key)
-            scheme = ix.t.grants.get(project.permission_scheme_id or "", {}) if project else {}
-            if any(canonical_type(g.holder.type) in ("reportercreate", "assigneeassignable")
-                   for grants in scheme.values() for g in grants):
+            scheme_id = project.permission_scheme_id or "" if project else ""
+            optional = self._optional.get((side, scheme_id))
+            if optional is None:
+                optional = self._optional[(side, scheme_id)] = any(
+                    canonical_type(g.holder.type) in ("reportercreate", "assigneeassignable")
+                    for grants in ix.t.grants.get(scheme_id, {}).values() for g in grants)
+            if optional:
                 return False
         return True
 

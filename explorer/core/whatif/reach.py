@@ -311,6 +311,7 @@ class IssueShape:
         self._schemes: dict[str, frozenset[str]] = {}
         self._differing: dict[str, frozenset[str]] = {}
         self._stand_ins: dict[str, StandIn | None] = {}
+        self._by_restrictions: dict[tuple[frozenset[str], bool, frozenset[str]], frozenset[str]] = {}
         self._statuses: dict[tuple[str, str, bool], tuple[frozenset[str], bool]] = {}
         """(workflow, status, of a parent) -> (the permissions its properties restrict, whether it sets editable)"""
 
@@ -365,11 +366,14 @@ class IssueShape:
         if whole:
             return _ALL_PERMISSIONS
         by_issue = self._scheme(project_key)
-        browse = "browse" in shorts or catalogue.BROWSE in by_issue
-        return frozenset(
-            p.key for p in catalogue.PROJECT_PERMISSIONS
-            if p.short_name in shorts or (p.browse_required and browse) or p.key in by_issue
-            or (p.key == catalogue.EDIT_ISSUES and editable))
+        found = self._by_restrictions.get((shorts, editable, by_issue))
+        if found is None:
+            browse = "browse" in shorts or catalogue.BROWSE in by_issue
+            found = self._by_restrictions[(shorts, editable, by_issue)] = frozenset(
+                p.key for p in catalogue.PROJECT_PERMISSIONS
+                if p.short_name in shorts or (p.browse_required and browse) or p.key in by_issue
+                or (p.key == catalogue.EDIT_ISSUES and editable))
+        return found
 
     def _issue(self, project_key: str, issue_key: str) -> tuple[bool, frozenset[str], bool]:
         found = self._issues.get(issue_key)
