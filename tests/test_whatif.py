@@ -13,8 +13,8 @@ from explorer.core.render.whatif import whatif_json, whatif_markdown, whatif_tex
 from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.explanation import Verdict
 from explorer.core.review.diff import diff_snapshots
-from explorer.core.whatif.changes import Kind
 from explorer.core.whatif.engine import WhatIf, parse_changes, what_if
+from explorer.core.whatif.kinds import Kind
 from explorer.core.whatif.language import ChangeError, changes_toml, parse_change, read_changes_file
 from explorer.store.profiles import shipped_profiles
 from explorer.store.snapshot_file import load_demo

@@ -20,8 +20,8 @@ from explorer.core.replay.evaluator import evaluate
 from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.site_sets import site_sets
 from explorer.core.review.diff import diff_snapshots
-from explorer.core.whatif.changes import Kind
 from explorer.core.whatif.engine import what_if
+from explorer.core.whatif.kinds import Kind
 from explorer.core.whatif.language import holder_text, parse_change, project_roles
 from tests.hypothesis_profiles import examples
 from tests.strategies import GROUP_CF, PERMISSION_KEYS, USER_CF, World, holders, snapshots

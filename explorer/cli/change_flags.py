@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.errors import UserError
-from explorer.core.whatif.changes import HELP, HOLDER_WORDS, SYNTAX, Kind
+from explorer.core.whatif.kinds import HELP, HOLDER_WORDS, SYNTAX, Kind
 
 if TYPE_CHECKING:
     from explorer.core.model import Snapshot

@@ -16,7 +16,8 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.holders import canonical_type, holder_label
 from explorer.core.whatif.apply import Applied, apply_changes
-from explorer.core.whatif.changes import Change, Kind
+from explorer.core.whatif.changes import Change
+from explorer.core.whatif.kinds import Kind
 from explorer.core.whatif.language import holder_key, holder_text, id_text, parse_change, project_roles
 from explorer.tui.catalog import Item, account_label
 from explorer.tui.choices import Choice

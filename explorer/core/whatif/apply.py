@@ -23,7 +23,8 @@ from explorer.core.model import (
 from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.holders import holder_label
-from explorer.core.whatif.changes import Change, Kind, Outcome
+from explorer.core.whatif.changes import Change, Outcome
+from explorer.core.whatif.kinds import Kind
 from explorer.core.whatif.language import holder_key
 
 PROPOSED_GRANT_PREFIX = "whatif-"

@@ -9,9 +9,10 @@ from explorer.core.model import Snapshot
 from explorer.core.readiness.profiles import Profile
 from explorer.core.replay.cache import index_for
 from explorer.core.whatif.apply import Applied, apply_changes
-from explorer.core.whatif.changes import Change, Kind
+from explorer.core.whatif.changes import Change
 from explorer.core.whatif.dangers import Danger, find_dangers
 from explorer.core.whatif.effects import Effects, compute
+from explorer.core.whatif.kinds import Kind
 from explorer.core.whatif.language import parse_change
 from explorer.core.whatif.reach import issues_by_project, reach_of
 

@@ -22,7 +22,8 @@ from explorer.core.replay import catalogue
 from explorer.core.replay.cache import index_for
 from explorer.core.replay.holders import canonical_type, holder_label
 from explorer.core.replay.resolve import resolve_account
-from explorer.core.whatif.changes import HOLDER_WORDS, Change, Kind
+from explorer.core.whatif.changes import Change
+from explorer.core.whatif.kinds import HOLDER_WORDS, Kind
 
 T = TypeVar("T")
 

@@ -19,7 +19,8 @@ from explorer.core.replay.holders import Context, canonical_type, match_holder
 from explorer.core.replay.index import SiteIndex
 from explorer.core.replay.rules import EDITABLE_KEYS, property_applies
 from explorer.core.review.diff import GLOBAL_PERMISSION_KEYS, PROJECT_PERMISSION_KEYS
-from explorer.core.whatif.changes import Change, Kind
+from explorer.core.whatif.changes import Change
+from explorer.core.whatif.kinds import Kind
 
 EVERYONE = None
 """An account set that is every account of the snapshot and the anonymous visitor."""
