@@ -29,3 +29,10 @@ def pytest_runtest_makereport(item, call):
         return
     report.outcome = "failed"
     report.longrepr = f"skipped in CI, where every system part is installed: {reason}"
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: two workers per CPU.  Much of the suite waits (Textual's Pilot, real HTTP, a real keyring,
+    Chromium) rather than computes, so one worker per CPU leaves the CPUs half idle."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(2, 2 * cpus)
