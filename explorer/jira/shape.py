@@ -8,13 +8,28 @@ reading as a gap with that reason instead of crashing or guessing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MAX_ID = 10**18  # ids and numbers beyond this are not Jira's
 
 
 class Shape(Exception):
     """Server JSON of the wrong shape; ``str()`` is the reason, in jira-perms' words."""
+
+
+def each(items: Iterable[Any], convert: Callable[[Any], T]) -> tuple[list[T], str]:
+    """Every item ``convert`` can read, and the reason the first unreadable one was left out ("" if none)."""
+    done: list[T] = []
+    problem = ""
+    for item in items:
+        try:
+            done.append(convert(item))
+        except Shape as e:
+            problem = problem or str(e)
+    return done, problem
 
 
 def kind(value: Any) -> str:

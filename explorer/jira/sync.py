@@ -338,13 +338,8 @@ class _Sync(SyncRun):
                                          self.c.offset_array(f"{API}/users/search", page_size=1000), partial=True)
             if users is not None:
                 accounts: dict[str, Account] = {}
-                problem = ""
-                for user in users:
-                    try:
-                        account = _account(user)
-                    except Shape as e:
-                        problem = problem or str(e)
-                        continue
+                read, problem = shape.each(users, _account)
+                for account in read:
                     accounts.setdefault(account.account_id, account)
                 if problem:
                     self.unusable(FactKind.ACCOUNTS, None, endpoint, f"some accounts were left out: {problem}")

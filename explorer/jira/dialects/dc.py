@@ -157,13 +157,8 @@ class _DCSync(SyncRun):
     def accounts_in(self, users: list, kind: FactKind, subject: str | None, endpoint: str) -> list[str]:
         """The keys of the users of an answer (each remembered); unusable users are left out and recorded."""
         keys: dict[str, None] = {}
-        problem = ""
-        for user in users:
-            try:
-                account = _account(user)
-            except Shape as e:
-                problem = problem or str(e)
-                continue
+        read, problem = shape.each(users, _account)
+        for account in read:
             self.accounts.setdefault(account.account_id, account)
             if account.username:
                 self.by_username.setdefault(account.username.lower(), account.account_id)
