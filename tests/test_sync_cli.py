@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import itertools
 import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 
 import pytest
 
@@ -217,16 +218,30 @@ def test_failures_in_process_never_log_the_token(homes, tmp_path, capsys, caplog
 
 
 def test_ctrl_c_leaves_no_snapshot(homes, tmp_path):
+    """Ctrl-C in the middle of a sync: exit 130, one line, nothing written.  The server holds every request
+    after the fifth until the test is done, so the sync is surely still running when the signal comes (with
+    latency alone, a loaded machine could let the whole sync finish first)."""
     out = tmp_path / "cut.jpsnap"
-    with FakeJira(SITE, users=USERS, faults=Faults(latency=0.3)) as fake:
-        proc = subprocess.Popen([sys.executable, "-m", "explorer", "sync", "--site", fake.url, "--email", ADMIN_EMAIL,
-                                 "-o", str(out)], env={**os.environ, **homes}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while fake.total_requests < 5 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        stdout, stderr = proc.communicate(timeout=60)
+    gate, held = threading.Event(), threading.Event()
+    counter = itertools.count(1)
+
+    def hold_after_five(route, handler) -> bool:
+        if next(counter) > 5:
+            held.set()
+            gate.wait(60)
+        return False
+
+    with FakeJira(SITE, users=USERS, faults=Faults(raw=hold_after_five)) as fake:
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "explorer", "sync", "--site", fake.url, "--email",
+                                     ADMIN_EMAIL, "-o", str(out)], env={**os.environ, **homes},
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL)
+            assert held.wait(60), "the sync never reached its sixth request"
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=60)
+        finally:
+            gate.set()
     assert proc.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["jira-perms: interrupted; nothing was written"]
     assert list(tmp_path.glob("*.jpsnap")) == [] and list(tmp_path.glob(".cut*")) == []
