@@ -217,6 +217,12 @@ def test_failures_in_process_never_log_the_token(homes, tmp_path, capsys, caplog
     assert_no_secret(*(repr(r.args) for r in caplog.records))
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """The child takes Ctrl-C as a command at a terminal does: a test run started in the background (``cmd &``
+    in a script) ignores SIGINT, and a child would inherit that and never see the signal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_leaves_no_snapshot(homes, tmp_path):
     """Ctrl-C in the middle of a sync: exit 130, one line, nothing written.  The server holds every request
     after the fifth until the test is done, so the sync is surely still running when the signal comes (with
@@ -236,7 +242,7 @@ def test_ctrl_c_leaves_no_snapshot(homes, tmp_path):
             proc = subprocess.Popen([sys.executable, "-m", "explorer", "sync", "--site", fake.url, "--email",
                                      ADMIN_EMAIL, "-o", str(out)], env={**os.environ, **homes},
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    stdin=subprocess.DEVNULL)
+                                    stdin=subprocess.DEVNULL, preexec_fn=_ctrl_c_as_at_a_terminal)
             assert held.wait(60), "the sync never reached its sixth request"
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=60)
