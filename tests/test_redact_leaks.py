@@ -205,3 +205,23 @@ def test_status_property_keys_are_rebuilt_from_structure():
                          "jira.permission.edit.unknown", "jira.issue.editable"}
     assert kept["jira.issue.editable"] == "false" and kept["jira.permission.comment.denied"] == "true"
     assert not _present("alice", _text(result.snapshot)) and not _present("quokkatype", _text(result.snapshot))
+
+
+def test_an_account_named_like_a_permission_key_is_not_a_leak_but_a_made_up_key_is():
+    """Global permission keys an account holds are Jira's words, even when someone is called BROWSE; a key
+    Jira does not have (a hostile snapshot's) is searched like any other string."""
+    from explorer.core.model import Account, AccountType
+
+    demo = load_demo()
+    named = replace(demo, accounts=(*demo.accounts, Account("acc-browse", "BROWSE", None, True,
+                                                            AccountType.ATLASSIAN)),
+                    account_global_permissions=frozen_map({**demo.account_global_permissions,
+                                                           "acc-browse": frozenset({"BROWSE", "ADMINISTER"})}))
+    redacted = redact(named, KEY).snapshot
+    assert redacted.account_global_permissions  # kept, under the pseudonym
+    assert any(v == frozenset({"BROWSE", "ADMINISTER"}) for v in redacted.account_global_permissions.values())
+    hostile = replace(named, account_global_permissions=frozen_map(
+        {**named.account_global_permissions, "acc-browse": frozenset({"Falcon Merger"})}),
+        projects=(*named.projects[:-1], replace(named.projects[-1], name="Falcon Merger")))
+    with pytest.raises(RedactionLeak, match="accountGlobalPermissions"):
+        redact(hostile, KEY)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from explorer.core.errors import UserError
+from explorer.core.replay import catalogue
 from explorer.core.replay.holders import canonical_type
 from explorer.core.replay.rules import property_type
 from explorer.core.review.redact import vocabulary
@@ -51,6 +52,12 @@ STRUCTURE = frozenset({
 """Fields of the snapshot format whose values are structure, not text someone typed."""
 
 
+_PERMISSION_KEYS = frozenset(
+    {p.key for p in catalogue.PROJECT_PERMISSIONS} | {k for p in catalogue.PROJECT_PERMISSIONS for k in p.deprecated_keys}
+    | {g.key for g in catalogue.GLOBAL_PERMISSIONS})
+"""Jira's permission keys (deprecated ones too): structure, even when an account is called BROWSE."""
+
+
 STRUCTURAL_HOLDERS = frozenset({"projectRole", "applicationRole", "userCustomField", "groupCustomField"})
 """Holder types whose parameter is structure (a role id, a product key, a custom-field id)."""
 
@@ -81,6 +88,10 @@ def _strings(node: Any, path: str, field: str = "") -> Iterator[tuple[str, str]]
                         continue
                 else:
                     yield f"{path} (a key)", key
+                    if field == "accountGlobalPermissions":  # an account's permission keys: Jira's, if known
+                        yield from ((f"{where}[{i}]", v) for i, v in enumerate(value)
+                                    if not (isinstance(v, str) and v in _PERMISSION_KEYS))
+                        continue
             elif key in skip:
                 continue
             yield from _strings(value, where, key)
