@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.table import Row, as_installed, fmt, render  # noqa: E402
+from benchmarks.table import Row, as_installed, fmt, jira_perms, render  # noqa: E402
 
 EAGER = (
     "import importlib, pkgutil, sys\n"
@@ -38,11 +38,6 @@ EAGER = (
 def _python() -> str:
     local = ROOT / ".venv" / "bin" / "python"
     return str(local) if local.exists() else sys.executable
-
-
-def _jira_perms() -> list[str]:
-    local = ROOT / ".venv" / "bin" / "jira-perms"
-    return [str(local)] if local.exists() else [_python(), "-m", "explorer"]
 
 
 def timed(args: list[str], runs: int) -> tuple[float, float, float]:
@@ -69,7 +64,7 @@ def rows(quick: bool = False, runs: int | None = None) -> list[Row]:
          ["explain", "--demo", "--account", "Backbone Sync", "--permission", "Delete Own Attachments",
           "--project", "ENG"], 0.3),
     ):
-        now = timed([*_jira_perms(), *args], runs)
+        now = timed([*jira_perms(), *args], runs)
         eager = timed([_python(), "-c", EAGER, *args], runs)
         out.append(Row(name, now[0], baseline=eager[0], target=f"< {fmt(target)}", met=now[0] < target, cpu=now[2],
                        text=f"{fmt(now[0])} (min {fmt(now[1])})",

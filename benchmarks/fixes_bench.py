@@ -25,7 +25,6 @@ import argparse
 import math
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.gen_site import generate  # noqa: E402
 from benchmarks.naive_fixes import naive_evaluations, naive_suggest_fixes  # noqa: E402
-from benchmarks.table import Row, as_installed, fmt, render  # noqa: E402
+from benchmarks.table import Row, as_installed, fmt, jira_perms, render  # noqa: E402
 from explorer.core.model import Snapshot  # noqa: E402
 from explorer.core.replay.cache import index_for  # noqa: E402
 from explorer.core.replay.catalogue import PROJECT_PERMISSIONS  # noqa: E402
@@ -130,14 +129,6 @@ def old_way(snapshot: Snapshot, denials: list[Asked], checks: int) -> tuple[dict
     return estimates, how
 
 
-def _jira_perms() -> list[str]:
-    local = ROOT / ".venv" / "bin" / "jira-perms"
-    if local.exists():
-        return [str(local)]
-    found = shutil.which("jira-perms")
-    return [found] if found else [sys.executable, "-m", "explorer"]
-
-
 def run_process(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one whole process (CPU of the child: user + system)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -151,7 +142,7 @@ def run_process(args: list[str]) -> tuple[float, float]:
 def _cli_question(path: Path, q: tuple[str, str, str | None, str | None]) -> list[str]:
     account, permission, project, issue = q
     where = ["--issue", issue] if issue else ["--project", project or ""]
-    return [*_jira_perms(), "explain", "--snapshot", str(path), "--account", account, "--permission", permission,
+    return [*jira_perms(), "explain", "--snapshot", str(path), "--account", account, "--permission", permission,
             *where]
 
 

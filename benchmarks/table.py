@@ -9,7 +9,10 @@ names works too, and so do the older spellings ``measure`` (for ``name``), ``now
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,16 @@ class Row:
     baseline_text: str = ""  # shown instead of ``baseline``
     cpu: float | None = None  # CPU seconds of the measured work: what a busy machine inflates least
     met: bool | None = None  # whether the target holds (None: not judged here)
+
+
+def jira_perms() -> list[str]:
+    """The jira-perms command of this checkout: its venv's when there is one, else the installed one, else
+    ``python -m explorer``."""
+    local = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "jira-perms"
+    if local.exists():
+        return [str(local)]
+    found = shutil.which("jira-perms")
+    return [found] if found else [sys.executable, "-m", "explorer"]
 
 
 def as_installed() -> None:

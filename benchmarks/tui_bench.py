@@ -40,18 +40,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.table import jira_perms  # noqa: E402
+
 BIG = ROOT / "benchmarks" / "big-site.jpsnap"
 SIZE = (80, 24)
 TIMEOUT = 60.0  # seconds to wait for any one screen change (a load, a matrix of 50,000 rows)
-
-
-def _jira_perms() -> list[str]:
-    """The jira-perms of this checkout (its venv when there is one)."""
-    local = ROOT / ".venv" / "bin" / "jira-perms"
-    if local.exists():
-        return [str(local)]
-    found = shutil.which("jira-perms")
-    return [found] if found else [sys.executable, "-m", "explorer"]
 
 
 class Pane:
@@ -172,7 +166,7 @@ def _browse_ready(text: str) -> bool:
 def measure_site(args: list[str], label: str, query: str, matrix_project: str, repeat: int,
                  home: Path) -> Figures:
     figures = Figures(label)
-    pane = Pane(_jira_perms() + args, home)
+    pane = Pane(jira_perms() + args, home)
     try:
         pane.wait_for(_browse_ready)
         pane.settle()
@@ -264,7 +258,7 @@ def _fixes_done(screen: str) -> bool:
 def measure_pick_to_verdict(path: Path, questions: list[Question], home: Path) -> Figures:
     """Enter on the last pick (the project) until the verdict of that question shows, and until its fixes do."""
     out = Figures("50k")
-    pane = Pane(_jira_perms() + ["tui", "--snapshot", str(path)], home)
+    pane = Pane(jira_perms() + ["tui", "--snapshot", str(path)], home)
     try:
         pane.wait_for(_browse_ready)
         pane.settle()

@@ -28,8 +28,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.cli_bench import timed  # noqa: E402
-from benchmarks.fixes_bench import _jira_perms, run_process, site  # noqa: E402
-from benchmarks.table import Row, as_installed, fmt, header, render  # noqa: E402
+from benchmarks.fixes_bench import run_process, site  # noqa: E402
+from benchmarks.table import (  # noqa: E402
+    Row,
+    as_installed,
+    fmt,
+    header,
+    jira_perms,  # noqa: E402
+    render,
+)
 from explorer.core.model import Snapshot  # noqa: E402
 from explorer.core.render.whatif import whatif_text  # noqa: E402
 from explorer.core.replay.cache import index_for  # noqa: E402
@@ -102,7 +109,7 @@ def _scheme_of_100(snapshot: Snapshot) -> tuple[Snapshot, str, str]:
 
 
 def _argv(path: Path, items: Items) -> list[str]:
-    argv = [*_jira_perms(), "whatif", "--snapshot", str(path)]
+    argv = [*jira_perms(), "whatif", "--snapshot", str(path)]
     for kind, text in items:
         argv += [f"--{kind}", text]
     return argv
@@ -117,7 +124,7 @@ def _row(name: str, path: Path, snapshot: Snapshot, items: Items, target: float 
     if baseline:
         changed = tmp / "changed.jpsnap"
         write_snapshot(apply_changes(snapshot, parse_changes(snapshot, items)).after, changed)
-        diff = run_process([*_jira_perms(), "diff", str(path), str(changed)])[0]
+        diff = run_process([*jira_perms(), "diff", str(path), str(changed)])[0]
     flags = " ".join(f"--{kind} '{text}'" for kind, text in items)
     how = (" Baseline: jira-perms diff of the snapshot and a copy with the change written into it, one run."
            if baseline else "")
